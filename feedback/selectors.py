@@ -1,0 +1,386 @@
+"""Reads of PAKN reports, scoped to the person asking.
+
+Who sees a report (`visible_reports_q`, also `Report.objects.visible_to(user)`):
+- everyone: public reports past intake (not merged away, not rejected, not still being routed);
+- the reporter: their own reports, whatever their state;
+- officers and leaders of an agency: the reports that agency holds;
+- 1022 operators (điều phối viên): every report.
+Anything else is a 404 to the person asking.
+
+Lists page by keyset on (created_at, id), newest first, with "older" links: no COUNT(*) and no
+OFFSET, so a page costs the same at a million reports as at ten.
+"""
+
+import base64
+import binascii
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db.models import Exists, Lookup, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from government.geo import haversine_km, units_choices
+from government.models import AdministrativeUnit, Membership, Role
+from smarthp.text import search_key
+
+from .models import (
+    Answer,
+    AnswerStatus,
+    Category,
+    Follow,
+    PhotoKind,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ReportStatus,
+)
+
+HANDLER_ROLES = (Role.OFFICER, Role.LEADER)
+# Not shown to the public whatever is_public says: not yet through intake, or refused.
+PUBLIC_HIDDEN_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.REJECTED)
+OPEN_STATUSES = (
+    ReportStatus.TRIAGE,
+    ReportStatus.ASSIGNED,
+    ReportStatus.IN_PROGRESS,
+    ReportStatus.RETURNED,
+    ReportStatus.REOPENED,
+)
+# The feed's status filter speaks the citizen's language: being handled, answered, closed.
+STATUS_GROUPS = {
+    "dang-xu-ly": OPEN_STATUSES,
+    "da-tra-loi": (ReportStatus.ANSWERED,),
+    "da-dong": (ReportStatus.CLOSED,),
+}
+PERIOD_DAYS = {"7": 7, "30": 30, "365": 365}
+FEED_PAGE_SIZE = 20
+MAX_SEARCH_WORDS = 6
+NEARBY_RADIUS_M = 250
+METRES_PER_DEGREE_LAT = 111_320
+
+
+def _memberships(user):
+    return Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
+
+
+def visible_reports_q(user):
+    """A Q() for the reports `user` may see. Subqueries, not extra queries: it costs nothing to add."""
+    public = Q(is_public=True, merged_into__isnull=True) & ~Q(status__in=PUBLIC_HIDDEN_STATUSES)
+    if user is None or not user.is_authenticated:
+        return public
+    handles = Exists(_memberships(user).filter(role__in=HANDLER_ROLES, agency_id=OuterRef("agency_id")))
+    operator = Exists(_memberships(user).filter(role=Role.OPERATOR))
+    return public | Q(reporter_id=user.pk) | Q(handles) | Q(operator)
+
+
+def sees_hidden_photos(user, report):
+    """The reporter, the handling agency's officers and 1022 operators also see photos an officer hid
+    from the public (a face, a number plate)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if report.reporter_id == user.pk:
+        return True
+    return (
+        _memberships(user)
+        .filter(Q(role=Role.OPERATOR) | Q(role__in=HANDLER_ROLES, agency_id=report.agency_id))
+        .exists()
+    )
+
+
+# --- Keyset paging ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the next page starts (older than this report), and how a search matched its words."""
+
+    created_at: datetime.datetime
+    pk: int
+    any_order: bool = False
+
+
+def make_cursor(report, *, any_order=False):
+    """An opaque "older than this report" cursor for the next page link."""
+    micros = int(report.created_at.timestamp() * 1_000_000)
+    raw = f"{micros}.{report.pk}" + (".a" if any_order else "")
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def parse_cursor(value):
+    """A Position from a cursor, or None when it is missing or not one of ours."""
+    if not value or len(value) > 64:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        micros, pk, *flags = raw.split(".")
+        if flags not in ([], ["a"]):
+            return None
+        created_at = datetime.datetime.fromtimestamp(int(micros) / 1_000_000, tz=datetime.UTC)
+        return Position(created_at, int(pk), any_order=flags == ["a"])
+    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError, OSError):
+        return None
+
+
+def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None):
+    """One page, newest first, and the cursor of the next (older) page or None. `cursor` is a
+    cursor string or a Position.
+
+    `created_at <= c AND (created_at < c OR id < i)`: the first condition lets the database walk a
+    created_at index, the second breaks ties between reports of the same microsecond.
+    """
+    position = parse_cursor(cursor) if isinstance(cursor, str | None) else cursor
+    if position is not None:
+        created_at, pk = position.created_at, position.pk
+        queryset = queryset.filter(Q(created_at__lte=created_at), Q(created_at__lt=created_at) | Q(pk__lt=pk))
+    rows = list(queryset.order_by("-created_at", "-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return prepare_rows(rows, unit_names), (make_cursor(rows[-1], any_order=any_order) if more and rows else None)
+
+
+_CODE_PLACEHOLDER = "PA-0000-000000"
+_PK_PLACEHOLDER = 987654321
+
+
+def _names(reports, unit_names=None):
+    """{category id: name} and {ward code: name} of these reports, from the lists already kept in
+    memory (the active categories, the geo index, or the ward names the caller has at hand) rather
+    than two joins and two model instances a row; an inactive category or a ward the index lacks is
+    read in one query."""
+    from .forms import active_categories  # the forms import this module
+
+    categories = {category.pk: category.name for category in active_categories()}
+    units = dict(units_choices() if unit_names is None else unit_names)
+    missing = {report.category_id for report in reports} - categories.keys()
+    if missing:
+        categories.update(Category.objects.filter(pk__in=missing).values_list("pk", "name"))
+    missing = {report.unit_id for report in reports} - units.keys()
+    if missing:
+        units.update(AdministrativeUnit.objects.filter(code__in=missing).values_list("code", "name"))
+    return categories, units
+
+
+def prepare_rows(reports, unit_names=None):
+    """Give listed reports what their row shows (`url`, `thumbnail_url`, `date_label`,
+    `category_name`, `unit_name`), worked out here once: `{% url %}` and `|date` for every row cost
+    more than the rest of a page. Also `date_iso` for the <time> element."""
+    if not reports:
+        return reports
+    categories, units = _names(reports, unit_names)
+    detail = reverse("feedback:detail", args=[_CODE_PLACEHOLDER])
+    thumbnail = reverse("feedback:thumbnail", args=[_CODE_PLACEHOLDER, _PK_PLACEHOLDER])
+    for report in reports:
+        report.url = detail.replace(_CODE_PLACEHOLDER, report.code)
+        report.category_name, report.unit_name = categories[report.category_id], units[report.unit_id]
+        photos = getattr(report, "public_photos", None)
+        report.thumbnail_url = (
+            thumbnail.replace(_CODE_PLACEHOLDER, report.code).replace(str(_PK_PLACEHOLDER), str(photos[0].pk))
+            if photos
+            else None
+        )
+        day = timezone.localtime(report.created_at).date()
+        report.date_iso, report.date_label = day.isoformat(), day.strftime("%d/%m/%Y")
+    return reports
+
+
+def _with_thumbnails(queryset):
+    photos = ReportPhoto.objects.filter(kind=PhotoKind.REPORT, is_hidden=False).only(
+        "pk", "report_id", "thumbnail", "position"
+    )
+    return queryset.prefetch_related(Prefetch("photos", queryset=photos, to_attr="public_photos"))
+
+
+LIST_FIELDS = (
+    "pk", "code", "title", "status", "created_at", "lat", "lng", "address", "is_public", "category_id", "unit_id",
+)  # fmt: skip
+
+
+def list_queryset(queryset):
+    """What a list of reports shows: the first photo's thumbnail; the names of the category and
+    ward come from memory (prepare_rows)."""
+    return _with_thumbnails(queryset.only(*LIST_FIELDS))
+
+
+# --- The public feed --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    category_ids: tuple = ()  # the chosen category and its sub-categories
+    unit_code: str = ""
+    status: str = ""  # a key of STATUS_GROUPS
+    period: str = ""  # a key of PERIOD_DAYS
+    query: str = ""
+
+    @property
+    def words(self):
+        return search_key(self.query).split()[:MAX_SEARCH_WORDS]
+
+
+@Report._meta.get_field("search_key").register_lookup
+class WordsInOrder(Lookup):
+    """`search_key__words_in_order=["duong", "lach"]`: LIKE '%duong%lach%', the words' own LIKE
+    wildcards (% _ \\) escaped so they match literally."""
+
+    lookup_name = "words_in_order"
+    prepare_rhs = False  # a list of words, not a text value
+
+    def get_db_prep_lookup(self, value, connection):
+        escaped = [word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for word in value]
+        return "%s", ["%" + "%".join(escaped) + "%"]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        # PostgreSQL escapes with a backslash by default (and only then can use the trigram index
+        # for sure); SQLite needs to be told.
+        escape = "" if connection.vendor == "postgresql" else " ESCAPE '\\'"
+        return f"{lhs} LIKE {rhs}{escape}", [*lhs_params, *rhs_params]
+
+
+def filter_reports(queryset, filters, now=None, *, any_order=False):
+    """Apply the feed's filters. Search: `search_key` is folded text (no diacritics, đ → d, lower
+    case), so "duong" finds "đường"; on PostgreSQL a trigram index serves the LIKE (migration 0002).
+
+    The words are matched in the order typed, gaps allowed ("duong lach tray" finds "Đường Lạch
+    Tray", and "đường ... Lạch Tray"): one LIKE '%duong%lach%tray%' lets PostgreSQL choose well
+    between the trigram index (rare words) and walking the newest reports (common words), where a
+    LIKE per word made it read every report holding a common word. `any_order` matches each word
+    anywhere instead (public_feed falls back to it when the ordered search finds nothing and no
+    other filter narrows the feed).
+    """
+    if filters.category_ids:
+        queryset = queryset.filter(category_id__in=filters.category_ids)
+    if filters.unit_code:
+        queryset = queryset.filter(unit_id=filters.unit_code)
+    if filters.status in STATUS_GROUPS:
+        queryset = queryset.filter(status__in=STATUS_GROUPS[filters.status])
+    if filters.period in PERIOD_DAYS:
+        since = (now or timezone.now()) - datetime.timedelta(days=PERIOD_DAYS[filters.period])
+        queryset = queryset.filter(created_at__gte=since)
+    words = filters.words
+    if any_order:
+        for word in words:
+            queryset = queryset.filter(search_key__contains=word)
+    elif words:
+        queryset = queryset.filter(search_key__words_in_order=words)
+    return queryset
+
+
+def public_feed(filters, cursor=None, size=FEED_PAGE_SIZE, *, unit_names=None):
+    """(reports, next cursor) of the public feed with these filters. Two queries (three or four when
+    a search of several words, with no other filter, finds nothing in the order typed and is tried
+    again in any order). `unit_names`: (ward code, name) pairs when the caller has them (the feed's form
+    does), to spare reading the geo index's version again."""
+    position = parse_cursor(cursor)
+    any_order = position.any_order if position else False
+
+    def page(any_order):
+        queryset = list_queryset(filter_reports(Report.objects.public(), filters, any_order=any_order))
+        return keyset_page(queryset, position, size, any_order=any_order, unit_names=unit_names)
+
+    rows, next_cursor = page(any_order)
+    # Only without other filters: common words that no report of a narrow selection holds would
+    # make the database read every report holding one of them (about 0.1 s at a million).
+    unfiltered = not (filters.category_ids or filters.unit_code or filters.status or filters.period)
+    if not rows and position is None and len(filters.words) > 1 and not any_order and unfiltered:
+        rows, next_cursor = page(True)
+    return rows, next_cursor
+
+
+def own_reports(user, cursor=None, size=FEED_PAGE_SIZE):
+    return keyset_page(list_queryset(Report.objects.filter(reporter=user)), cursor, size)
+
+
+def followed_reports(user, cursor=None, size=FEED_PAGE_SIZE):
+    followed = Report.objects.visible_to(user).filter(Exists(Follow.objects.filter(user=user, report=OuterRef("pk"))))
+    return keyset_page(list_queryset(followed), cursor, size)
+
+
+# --- One report -------------------------------------------------------------------------------
+
+
+def is_public(report):
+    """Whether anyone at all may see this report (the rule of Report.objects.public())."""
+    return report.is_public and report.merged_into_id is None and report.status not in PUBLIC_HIDDEN_STATUSES
+
+
+def report_for(user, code, queryset=None):
+    """The report with this code, with its category, ward and agency, if `user` may see it;
+    otherwise Http404. One query."""
+    queryset = Report.objects.all() if queryset is None else queryset
+    queryset = queryset.filter(visible_reports_q(user), code=code).order_by()
+    queryset = queryset.select_related("category", "category__parent", "unit", "agency")
+    found = list(queryset[:1])
+    if not found:
+        raise Http404
+    return found[0]
+
+
+@dataclass
+class ReportPage:
+    report: Report
+    photos: list
+    events: list
+    answers: list  # published, oldest first, each with `public_photos` and its rating (if any)
+
+
+def report_page(report, *, with_hidden_photos=False):
+    """What a report's page shows, in three queries: photos (the report's and the published
+    answers'), the public steps, the published answers. Hidden photos only `with_hidden_photos`
+    (the reporter's own view)."""
+    photos = ReportPhoto.objects.filter(report=report).filter(
+        Q(kind=PhotoKind.REPORT) | Q(kind=PhotoKind.ANSWER, answer__status=AnswerStatus.PUBLISHED)
+    )
+    if not with_hidden_photos:
+        photos = photos.filter(is_hidden=False)
+    report_photos, answer_photos = [], {}
+    for photo in photos:
+        if photo.kind == PhotoKind.REPORT:
+            report_photos.append(photo)
+        else:
+            answer_photos.setdefault(photo.answer_id, []).append(photo)
+    events = list(ReportEvent.objects.filter(report=report, is_public=True).select_related("agency"))
+    answers = list(
+        Answer.objects.filter(report=report, status=AnswerStatus.PUBLISHED)
+        .select_related("agency", "rating")
+        .order_by("published_at", "pk")
+    )
+    for answer in answers:
+        answer.public_photos = answer_photos.get(answer.pk, [])
+    return ReportPage(report, report_photos, events, answers)
+
+
+def follows(user, report):
+    return bool(
+        user is not None and user.is_authenticated and Follow.objects.filter(user=user, report_id=report.pk).exists()
+    )
+
+
+def nearby_open(*, lat, lng, category, user, radius_m=NEARBY_RADIUS_M, limit=5):
+    """Open reports of the same category (or its sub-categories) within `radius_m` of a point that
+    `user` may see, nearest first, each with `distance_m`: shown before a citizen files a duplicate."""
+    dlat = radius_m / METRES_PER_DEGREE_LAT
+    dlng = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    category_ids = [category.pk, *category.children.values_list("pk", flat=True)]
+    candidates = (
+        Report.objects.visible_to(user)
+        .filter(
+            status__in=OPEN_STATUSES,
+            category_id__in=category_ids,
+            lat__range=(lat - dlat, lat + dlat),
+            lng__range=(lng - dlng, lng + dlng),
+        )
+        .only("pk", "code", "title", "status", "lat", "lng", "created_at")
+        .order_by("-created_at")[:100]
+    )
+    found = []
+    for report in candidates:
+        distance = haversine_km(lat, lng, report.lat, report.lng) * 1000
+        if distance <= radius_m:
+            report.distance_m = round(distance)
+            found.append(report)
+    found.sort(key=lambda report: report.distance_m)
+    return found[:limit]

@@ -1,0 +1,1 @@
+"""City and ward news, notices targeted to wards, power and water outage schedules."""

@@ -1,0 +1,1 @@
+"""Administrative procedures (thủ tục hành chính), dossiers (hồ sơ) and officer ratings."""

@@ -1,0 +1,67 @@
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# The four sections of the city app, in the order citizens know them. Icons are SVG paths so the
+# page needs no icon font.
+SECTIONS = [
+    (
+        "feedback",
+        "feedback:feed",
+        _("Phản ánh kiến nghị"),
+        _("Gửi và theo dõi phản ánh"),
+        "M4 4h16v12H7l-3 3zM8 8h8M8 12h5",
+    ),
+    (
+        "services",
+        "publicservices:index",
+        _("Dịch vụ công"),
+        _("Thủ tục, hồ sơ trực tuyến"),
+        "M6 2h9l5 5v15H6zM14 2v6h6M9 13h8M9 17h8",
+    ),
+    (
+        "places",
+        "utilities:index",
+        _("Tiện ích"),
+        _("Y tế, trường học, ATM, wifi"),
+        "M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7zm0 4a3 3 0 1 1 0 6 3 3 0 0 1 0-6z",
+    ),
+    (
+        "news",
+        "news:index",
+        _("Tin tức"),
+        _("Tin thành phố, lịch cắt điện, nước"),
+        "M4 5h13v14H6a2 2 0 0 1-2-2zM17 9h3v8a2 2 0 0 1-2 2M7 9h7M7 13h7",
+    ),
+]
+
+
+_URLS = {}
+
+
+@receiver(setting_changed)
+def _forget_urls(**kwargs):
+    _URLS.clear()  # tests change the URLconf (or what it includes) through settings
+
+
+def _url(name):
+    # Reversed once per URLconf, script prefix and language (not on every page: six reverse() calls
+    # cost as much as a row of the report feed).
+    key = (name, get_urlconf(), get_script_prefix(), get_language())
+    if key not in _URLS:
+        try:
+            _URLS[key] = reverse(name)
+        except NoReverseMatch:
+            _URLS[key] = None  # the section is not open yet: shown, but not as a dead link
+    return _URLS[key]
+
+
+def portal(request):
+    sections = []
+    for key, url_name, label, hint, icon in SECTIONS:
+        url = _url(url_name)
+        current = bool(url) and request.path.startswith(url)
+        sections.append({"key": key, "url": url, "label": label, "hint": hint, "icon": icon, "current": current})
+    return {"sections": sections, "profile_url": _url("citizens:profile") or _url("account_email")}

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from citizens import views as citizens_views
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Forgotten passwords go by SMS (citizens.views.forgot_password), before allauth's e-mail reset.
+    path("accounts/password/reset/", citizens_views.forgot_password, name="account_reset_password"),
+    path("accounts/", include("allauth.urls")),
+    path("tai-khoan/", include("citizens.urls")),
+    path("dev/sms/", citizens_views.dev_sms, name="dev_sms"),
+    path("can-bo/phan-anh/", include("feedback.officer_urls")),
+    path("can-bo/", include("government.urls")),
+    path("phan-anh/", include("feedback.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Directory of places on the map: health, schools, offices, bus stations, fuel, ATM, wifi, tourism."""
