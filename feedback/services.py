@@ -159,7 +159,7 @@ def mark_not_queued(report_id):
 #   message route once. It picks the agency from the RoutingRule table (`find_routing_rule`), or
 #   sends the report to the 1022 centre for triage when no rule matches.
 # - `sweep` (Celery beat every 10 seconds, or `manage.py sweep_reports` from cron) queues again
-#   what a lost message or a broker outage left unrouted, and notices that were never sent. A report
+#   what a lost message or a broker outage left unrouted, and notices and SMS that were never sent. A report
 #   whose message could not be sent (routing_queued_at NULL) is taken at once; one whose message was
 #   sent only after ROUTING_RETRY_AFTER, since the message may still be waiting in the queue.
 #
@@ -495,17 +495,27 @@ def notify_event(event_id):
         recipients.discard(event.actor_id)
         users = get_user_model().objects.filter(pk__in=recipients, is_active=True).only("pk", "phone")
         text = notice_text(event)
+        texts = event.kind in SMS_EVENT_KINDS
+        current = now()
         notices = Notification.objects.bulk_create(
-            [Notification(user=user, report=report, event=event, text=text) for user in users]
+            [
+                Notification(
+                    user=user,
+                    report=report,
+                    event=event,
+                    text=text,
+                    sms_queued_at=current if texts and user.phone else None,
+                )
+                for user in users
+            ]
         )
-        if event.kind in SMS_EVENT_KINDS:
-            phones = {user.pk: user.phone for user in users}
-            texted = set()
+        if texts:
+            texted = {user.phone for user in users if user.phone}
             for notice in notices:
-                if phones.get(notice.user_id):
-                    texted.add(phones[notice.user_id])
+                if notice.sms_queued_at:
                     on_commit(send_notice_sms_task, notice.pk)
             if _texts_contact_phone(report, event, texted):
+                ReportEvent.objects.filter(pk=event.pk).update(contact_sms_queued_at=current)
                 on_commit(send_contact_sms_task, event.pk)
     return notices
 
@@ -593,9 +603,43 @@ def sweep_unnotified(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
     return queued
 
 
+def sweep_unsent_sms(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
+    """Queue again the SMS of notices, and of 1022 callers, queued more than `older_than` ago and
+    still unsent: their message was lost with the broker, or never left.
+
+    Each is claimed by moving its queued time with a conditional UPDATE, so two sweepers queue it
+    once and a slow queue gets one more message a minute, not one a sweep. A duplicate that does
+    arrive is harmless: the task claims `sms_sent_at` before sending. Returns how many were queued.
+    """
+    from .tasks import send_contact_sms_task, send_notice_sms_task
+
+    current = now()
+    queued = 0
+    for rows, queued_field, sent_field, task in (
+        (Notification.objects, "sms_queued_at", "sms_sent_at", send_notice_sms_task),
+        (ReportEvent.objects, "contact_sms_queued_at", "contact_sms_sent_at", send_contact_sms_task),
+    ):
+        pending = rows.filter(
+            **{f"{sent_field}__isnull": True, f"{queued_field}__lt": current - older_than},
+            created_at__gte=current - NOTIFY_GIVE_UP_AFTER,
+        ).order_by(queued_field, "pk")
+        for pk, seen in pending.values_list("pk", queued_field)[:limit]:
+            if not rows.filter(pk=pk, **{queued_field: seen}).update(**{queued_field: current}):
+                continue
+            try:
+                task.delay(pk)
+            except OperationalError:
+                rows.filter(pk=pk).update(**{queued_field: seen})
+                log.warning("sweep: broker unavailable, SMS left for the next sweep")
+                return queued
+            queued += 1
+    return queued
+
+
 def sweep():
-    """What the periodic sweeper does: (reports queued for routing, events queued for notices)."""
-    return sweep_unrouted(), sweep_unnotified()
+    """What the periodic sweeper does: (reports queued for routing, events queued for notices,
+    SMS queued again)."""
+    return sweep_unrouted(), sweep_unnotified(), sweep_unsent_sms()
 
 
 def follow_report(*, report, user):

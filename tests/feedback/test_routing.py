@@ -136,7 +136,12 @@ def drop(*args, **kwargs):
 @pytest.fixture
 def broker_down(monkeypatch):
     """Publishing any task fails as it does when Redis is unreachable."""
-    for task in (tasks.route_report_task, tasks.notify_event_task, tasks.send_notice_sms_task):
+    for task in (
+        tasks.route_report_task,
+        tasks.notify_event_task,
+        tasks.send_notice_sms_task,
+        tasks.send_contact_sms_task,
+    ):
         monkeypatch.setattr(task, "delay", refuse)
     return monkeypatch
 
@@ -305,6 +310,88 @@ def test_lost_notices_are_queued_again_by_the_sweeper(world, broker_down):
     assert services.sweep_unnotified() == 1
     assert Notification.objects.filter(user=world.alice).count() == 1
     assert services.sweep_unnotified() == 0
+
+
+def minutes_ago(minutes):
+    return timezone.now() - datetime.timedelta(minutes=minutes)
+
+
+def test_an_sms_lost_with_the_broker_is_sent_by_the_sweeper_once(world, monkeypatch):
+    """The notice is saved but its SMS message never left (the broker went away between the two):
+    once it has waited a minute, the sweeper queues it again, and only once."""
+    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", refuse)
+    report = file_report(world.alice, world.roads)
+    notice = Notification.objects.get(user=world.alice, report=report)
+    assert notice.sms_queued_at is not None and notice.sms_sent_at is None
+    assert not OutboundSms.objects.filter(phone=world.alice.phone).exists()
+    assert services.sweep_unsent_sms() == 0  # a message may still be on its way
+    monkeypatch.undo()  # the broker is back
+
+    Notification.objects.filter(pk=notice.pk).update(sms_queued_at=minutes_ago(2))
+    assert services.sweep_unsent_sms() == 1
+    assert services.sweep_unsent_sms() == 0
+    sent = OutboundSms.objects.get(phone=world.alice.phone)
+    assert report.code in sent.text
+    # A late duplicate of the lost message sends nothing more.
+    tasks.send_notice_sms_task(notice.pk)
+    assert OutboundSms.objects.filter(phone=world.alice.phone).count() == 1
+
+
+def test_a_swept_sms_waits_a_minute_before_it_is_queued_again(world, monkeypatch):
+    """While the queue is slow, the sweeper adds one message a minute, not one every sweep."""
+    queued = []
+    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", queued.append)
+    report = file_report(world.alice, world.roads)
+    Notification.objects.filter(report=report).update(sms_queued_at=minutes_ago(2))
+    assert services.sweep_unsent_sms() == 1
+    assert services.sweep_unsent_sms() == 0
+    assert len(queued) == 2  # the first publish and the sweeper's
+
+
+def test_a_sweep_during_an_outage_leaves_the_sms_for_the_next_one(world, monkeypatch):
+    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", refuse)
+    report = file_report(world.alice, world.roads)
+    Notification.objects.filter(report=report).update(sms_queued_at=minutes_ago(2))
+    assert services.sweep_unsent_sms() == 0
+    assert Notification.objects.get(report=report).sms_queued_at < minutes_ago(1)
+    monkeypatch.undo()
+    assert services.sweep_unsent_sms() == 1
+    assert OutboundSms.objects.filter(phone=world.alice.phone).count() == 1
+
+
+def test_old_unsent_sms_are_given_up(world, monkeypatch):
+    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", refuse)
+    report = file_report(world.alice, world.roads)
+    monkeypatch.undo()
+    Notification.objects.filter(report=report).update(
+        sms_queued_at=minutes_ago(3 * 24 * 60), created_at=minutes_ago(3 * 24 * 60)
+    )
+    assert services.sweep_unsent_sms() == 0
+    assert not OutboundSms.objects.filter(phone=world.alice.phone).exists()
+
+
+def test_a_callers_sms_lost_with_the_broker_is_sent_by_the_sweeper(world, monkeypatch):
+    from feedback.models import Channel
+
+    monkeypatch.setattr(tasks.send_contact_sms_task, "delay", refuse)
+    report, _created = services.submit_report(
+        reporter=None,
+        category=world.roads,
+        title="Cống thoát nước bị tắc",
+        description="Người dân gọi 1022 báo cống tắc gây ngập.",
+        unit=world.lechan,
+        channel=Channel.PHONE,
+        contact_name="Lê Văn Tư",
+        contact_phone="+84911000098",
+    )
+    monkeypatch.undo()
+    assert not OutboundSms.objects.filter(phone="+84911000098").exists()
+    ReportEvent.objects.filter(report=report, contact_sms_queued_at__isnull=False).update(
+        contact_sms_queued_at=minutes_ago(2)
+    )
+    assert services.sweep_unsent_sms() == 1
+    assert OutboundSms.objects.filter(phone="+84911000098", text__contains=report.code).count() == 1
+    assert services.sweep_unsent_sms() == 0
 
 
 def test_filing_a_report_leaves_no_notice_for_the_sweeper(world):

@@ -1,4 +1,4 @@
-"""Queue again what a lost message or a broker outage left undone: routing and notices.
+"""Queue again what a lost message or a broker outage left undone: routing, notices and SMS.
 
 For cron where Celery beat does not run (every minute: `* * * * * manage.py sweep_reports`; beat
 sweeps every 10 seconds, which cron cannot). With --here, stuck reports are routed in this process,
@@ -11,7 +11,7 @@ from feedback import services
 
 
 class Command(BaseCommand):
-    help = "Queue again reports whose routing message was never sent or was lost, and notices never sent (PAKN)."
+    help = "Queue again reports whose routing message was lost, and notices and SMS never sent (PAKN)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,5 +23,5 @@ class Command(BaseCommand):
             routed = services.route_unrouted_here()
             self.stdout.write(f"routed here: {routed}")
             return
-        routed, notices = services.sweep()
-        self.stdout.write(f"queued for routing: {routed}; notices queued: {notices}")
+        routed, notices, texts = services.sweep()
+        self.stdout.write(f"queued for routing: {routed}; notices queued: {notices}; SMS queued again: {texts}")
