@@ -32,7 +32,7 @@ class MultiplePhotoField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+            "widget", MultipleFileInput(attrs={"accept": photo_pipeline.ACCEPT_ATTRIBUTE, "multiple": True})
         )
         super().__init__(**kwargs)
 
@@ -93,7 +93,7 @@ class ReportForm(forms.Form):
         help_text=gettext_lazy("Số nhà, tên đường, tổ dân phố hoặc mô tả nơi xảy ra."),
     )
     photos = MultiplePhotoField(
-        label=gettext_lazy("Ảnh (tối đa 5 ảnh JPEG, PNG, WEBP)"),
+        label=gettext_lazy("Ảnh (tối đa 5 ảnh JPEG, PNG, WEBP, HEIC)"),
         required=False,
         help_text=gettext_lazy("Thông tin vị trí và máy chụp trong ảnh được xóa trước khi lưu."),
     )

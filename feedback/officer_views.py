@@ -577,6 +577,7 @@ def workspace(request, code):
             "transfer_due_at": _transfer_deadline(report, events) if handler else None,
             "shows_identity": roles.sees_identity(report),
             "needs_answer_photo": services._needs_answer_photo(report.category),
+            "photo_accept": photo_pipeline.ACCEPT_ATTRIBUTE,
             "can": {
                 "accept": open_for_agency and report.status == ReportStatus.ASSIGNED,
                 "assign": leader and report.merged_into_id is None and report.status in services.AGENCY_OPEN,

@@ -1,8 +1,8 @@
 """The photo pipeline for reports: decode safely, re-encode without metadata, make a thumbnail.
 
 What comes in is never stored or served (DESIGN §4). Each upload is:
-1. opened by Pillow, which reads the header only, and refused unless it really is JPEG, PNG or
-   WEBP (the bytes decide, not the file name or the browser's content type);
+1. opened by Pillow, which reads the header only, and refused unless it really is JPEG, PNG, WEBP
+   or HEIC (the bytes decide, not the file name or the browser's content type);
 2. refused when its declared size exceeds MAX_PIXELS, before any pixel is decoded (a "decompression
    bomb": a few kilobytes that would decode to gigabytes);
 3. decoded completely (a truncated or corrupt file fails here);
@@ -26,10 +26,15 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from .models import PhotoKind, ReportPhoto
 
 log = logging.getLogger(__name__)
+
+# iPhones, and many Android phones, save photos as HEIC; pillow-heif teaches Pillow to read them
+# (its orientation is applied while decoding, like EXIF orientation for JPEG below).
+register_heif_opener()
 
 MAX_PHOTOS = 5
 # A phone photo in its 50-megapixel mode can weigh 12–15 MB; the pixel cap bounds the decoding cost.
@@ -38,9 +43,11 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 MAX_SIDE = 2048
 THUMBNAIL_SIDE = 320
-DECODERS = ["JPEG", "PNG", "WEBP"]
+DECODERS = ["JPEG", "PNG", "WEBP", "HEIF"]
 # MPO: the JPEG variant some phone cameras write (Pillow's JPEG decoder opens it).
-ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "HEIF"}
+# For the file pickers: a phone then offers its photos as they are (HEIC is smaller to send).
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,image/heic,image/heif"
 JPEG_QUALITY = 82
 THUMBNAIL_QUALITY = 75
 
@@ -75,9 +82,9 @@ def _open(upload):
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PhotoError(_("Ảnh có kích thước quá lớn.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise PhotoError(_("Tệp không phải ảnh JPEG, PNG hoặc WEBP, hoặc ảnh bị hỏng.")) from exc
+        raise PhotoError(_("Tệp không phải ảnh JPEG, PNG, WEBP hoặc HEIC, hoặc ảnh bị hỏng.")) from exc
     if image.format not in ACCEPTED_FORMATS:
-        raise PhotoError(_("Tệp không phải ảnh JPEG, PNG hoặc WEBP, hoặc ảnh bị hỏng."))
+        raise PhotoError(_("Tệp không phải ảnh JPEG, PNG, WEBP hoặc HEIC, hoặc ảnh bị hỏng."))
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
         raise PhotoError(

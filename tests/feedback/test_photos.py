@@ -1,4 +1,4 @@
-"""The photo pipeline: only real JPEG/PNG/WEBP in, re-encoded without metadata out, bombs and
+"""The photo pipeline: only real JPEG/PNG/WEBP/HEIC in, re-encoded without metadata out, bombs and
 disguised files refused, rotation kept, GPS only ever a suggestion."""
 
 # Fixtures come from tests.feedback.citizen_world, imported by name.
@@ -84,6 +84,30 @@ def test_png_webp_and_other_modes_become_plain_jpeg(fmt, mode, color):
     assert image.format == "JPEG" and image.mode == "RGB" and image.size == (300, 200)
 
 
+def test_a_heic_photo_from_a_phone_becomes_a_plain_jpeg():
+    """iPhones save HEIC: it is read, its GPS offered as a suggestion, and stored as a clean JPEG."""
+    original = image_bytes("HEIF", size=(800, 600), exif=gps_exif(20.8406, 106.6792))
+    assert original[4:12] == b"ftypheic"
+
+    result = photos.process(upload(original, name="IMG_0001.HEIC"))
+
+    image = decoded(result.image)
+    assert image.format == "JPEG" and image.size == (800, 600)
+    assert not image.getexif() and b"PhoneMaker" not in result.image
+    assert result.gps == pytest.approx((20.8406, 106.6792), abs=1e-4)
+    red, green, blue = image.getpixel((400, 300))
+    assert red > 150 and green < 90 and blue < 90  # the pixels came through
+
+
+def test_a_heic_over_the_pixel_cap_or_cut_short_is_refused(monkeypatch):
+    heic = image_bytes("HEIF", size=(200, 100))
+    with pytest.raises(photos.PhotoError):
+        photos.process(heic[: len(heic) // 2])
+    monkeypatch.setattr(photos, "MAX_PIXELS", 199 * 100)
+    with pytest.raises(photos.PhotoError, match="kích thước quá lớn"):
+        photos.process(heic)
+
+
 def test_a_decompression_bomb_is_refused_before_decoding():
     """A tiny PNG declaring 12000 × 12000 pixels (144 megapixels) is refused from its header."""
     bomb = image_bytes("PNG", mode="1", color=0, size=(12000, 12000))
@@ -125,7 +149,7 @@ def test_files_that_are_not_jpeg_png_or_webp_are_refused(data):
 
 
 def test_a_real_gif_is_refused_whatever_its_name():
-    with pytest.raises(photos.PhotoError, match="JPEG, PNG hoặc WEBP"):
+    with pytest.raises(photos.PhotoError, match="JPEG, PNG, WEBP hoặc HEIC"):
         photos.process(upload(image_bytes("GIF", mode="P", color=1), name="anh.jpg"))
 
 

@@ -95,6 +95,16 @@ def test_a_citizen_files_a_report_with_a_photo(alice_client, world, settings):
     assert notice.report == report and "đã được tiếp nhận" in notice.text
 
 
+def test_a_heic_photo_is_accepted_by_the_form(alice_client, world):
+    form = alice_client.get(SUBMIT).content.decode()
+    assert 'accept="image/jpeg,image/png,image/webp,image/heic,image/heif"' in form
+    data = form_data(world)
+    data["photos"] = upload(image_bytes("HEIF", size=(640, 480)), name="IMG_0042.HEIC", content_type="image/heic")
+    assert alice_client.post(SUBMIT, data).status_code == 302
+    photo = ReportPhoto.objects.get(report=Report.objects.get())
+    assert photo.image.name.endswith(".jpg") and (photo.width, photo.height) == (640, 480)
+
+
 def test_the_ward_chosen_by_the_citizen_wins_over_the_pin(alice_client, world):
     alice_client.post(SUBMIT, form_data(world, unit=world.ngoquyen.code))
     report = Report.objects.get()
@@ -298,7 +308,7 @@ def test_a_disguised_file_is_refused(alice_client, world, settings):
     data = form_data(world)
     data["photos"] = upload(b"<html><script>alert(1)</script></html>", name="anh.jpg", content_type="image/jpeg")
     response = alice_client.post(SUBMIT, data)
-    assert "không phải ảnh JPEG, PNG hoặc WEBP" in " ".join(response.context["form"].errors["photos"])
+    assert "không phải ảnh JPEG, PNG, WEBP hoặc HEIC" in " ".join(response.context["form"].errors["photos"])
     assert_nothing_saved(settings)
 
 
