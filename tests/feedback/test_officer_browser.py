@@ -118,3 +118,52 @@ def test_the_1022_pages_and_figures_pass_axe_on_a_phone(page, live_server, check
         page.goto(url)
         check_a11y(page)
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, url
+
+
+def test_an_officer_blurs_a_number_plate_by_drawing_on_the_photo(
+    chromium, live_server, console_errors, check_a11y, make_user
+):
+    """On the redaction page the officer drags over the photo: the four fields follow the drawing,
+    and the area drawn is what gets blurred."""
+    from feedback import photos
+    from feedback.models import EventKind
+    from tests.feedback.officer_world import file_report
+
+    w = build(make_user)
+    report = file_report(w)
+    sharp = Image.new("RGB", (400, 200), (255, 255, 255))
+    sharp.paste((0, 0, 0), (40, 40, 120, 100))  # a "plate" in the left part
+    buffer = io.BytesIO()
+    sharp.save(buffer, "PNG")
+    photo = photos.save_photos(report, [photos.process(buffer.getvalue())])[0]
+    old_name = photo.image.name
+
+    context, officer = officer_page(chromium, live_server, console_errors, w.officer)
+    officer.goto(f"/can-bo/phan-anh/{report.code}/bien-tap/")
+    officer.get_by_text("Làm mờ một vùng").click()
+    frame = officer.locator(".blur-frame")
+    frame.locator("img").evaluate("img => img.decode()")
+    check_a11y(officer)
+    frame.scroll_into_view_if_needed()
+    box = frame.bounding_box()
+    officer.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.1)
+    officer.mouse.down()
+    officer.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.4, steps=5)
+    officer.mouse.move(box["x"] + box["width"] * 0.40, box["y"] + box["height"] * 0.6, steps=5)
+    officer.mouse.up()
+    values = [
+        officer.get_by_label(label).input_value() for label in ("Cách trái (%)", "Cách trên (%)", "Rộng (%)", "Cao (%)")
+    ]
+    left, top, width, height = (int(value) for value in values)
+    assert abs(left - 5) <= 1 and abs(top - 10) <= 1 and abs(width - 35) <= 2 and abs(height - 50) <= 2
+    officer.get_by_role("button", name="Làm mờ", exact=True).click()
+    officer.get_by_text("Đã làm mờ vùng đã chọn của ảnh.").wait_for()
+    context.close()
+
+    photo.refresh_from_db()
+    assert photo.image.name != old_name
+    assert report.events.filter(kind=EventKind.REDACTED).exists()
+    with photo.image.open("rb") as handle:
+        blurred = Image.open(handle).convert("L")
+        assert blurred.getpixel((42, 70)) > 40  # the plate's sharp edge is smeared
+        assert blurred.getpixel((300, 150)) > 240  # outside the drawn area nothing changed
