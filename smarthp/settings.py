@@ -269,6 +269,10 @@ LOGGING = {
     # One INFO line per task is noise at our volumes; failures still log at WARNING and above.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Eager tasks still pass through a kombu producer, which with no broker configured warns "No
+    # hostname was supplied" on every task although it connects to nothing.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 
 # --- Citizen accounts (citizens/, built on django-allauth) --------------------------------------
 # Citizens sign up with a Vietnamese mobile number and a 6-digit SMS code (a password is optional),

@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from government.models import AdministrativeUnit, UnitKind
 from smarthp.tasks import heartbeat_key, worker_heartbeat
-from tests.helpers import settings_from_env
+from tests.helpers import run_python, settings_from_env
 
 CELERY_CONFIG = {
     "eager": "app.conf.task_always_eager",
@@ -30,6 +30,23 @@ def test_without_a_broker_tasks_run_in_process():
 
     assert config["eager"] is True
     assert not config["broker"]
+
+
+def test_an_eager_task_logs_no_broker_warning():
+    """Without a broker a task runs in-process, and says nothing about a broker it never uses."""
+    program = (
+        "import django, os\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'smarthp.settings'\n"
+        "django.setup()\n"
+        "from smarthp.celery import app\n"
+        "@app.task\n"
+        "def ping():\n"
+        "    return 'pong'\n"
+        "print(ping.delay().get())\n"
+    )
+    completed = run_python(["-c", program], check=False)
+    assert completed.stdout.strip().splitlines()[-1:] == ["pong"], completed.stderr
+    assert "No hostname" not in completed.stderr and "WARNING" not in completed.stderr
 
 
 def test_with_a_broker_the_configuration_is_production_shaped():
