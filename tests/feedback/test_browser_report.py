@@ -156,3 +156,24 @@ def test_touch_targets_of_the_report_pages(page, live_server, world, console_err
             small = page.evaluate(SMALL_TARGETS)
             assert small == [], f"{url}: {small}"
             page.wait_for_load_state("networkidle")  # leave no image half-loaded behind
+
+
+def test_the_bottom_navigation_stays_above_the_map(page, live_server, world, console_errors):
+    """Leaflet's controls stack at z-index 1000; scrolled under the fixed bottom bar they must not
+    cover its links."""
+    from tests.feedback.citizen_world import LE_CHAN_POINT, file_report
+
+    report = file_report(world.alice, world.roads, point=LE_CHAN_POINT)
+    page.goto(report.get_absolute_url())
+    zoom = page.locator("#report-view-map .leaflet-control-zoom-in")
+    zoom.wait_for(state="visible")
+    nav_height = page.evaluate("innerHeight - document.querySelector('.bottom-nav').getBoundingClientRect().top")
+    # A screen just short enough for the bottom bar to lie over the top of the zoom button.
+    page.set_viewport_size({"width": 360, "height": round(zoom.bounding_box()["y"] + 10 + nav_height)})
+    nav_top = page.evaluate("document.querySelector('.bottom-nav').getBoundingClientRect().top")
+    box = zoom.bounding_box()
+    assert box["y"] < nav_top + 15 < box["y"] + box["height"]
+    covered_by_nav = page.evaluate(
+        f"!!document.elementFromPoint({box['x'] + box['width'] / 2}, {nav_top + 15}).closest('.bottom-nav')"
+    )
+    assert covered_by_nav
