@@ -25,8 +25,8 @@ from django.utils import timezone
 from government.demo import say, upsert
 from government.models import AdministrativeUnit, Agency
 
+from . import deadlines, services
 from . import photos as photo_pipeline
-from . import services
 from .models import (
     Answer,
     AnswerStatus,
@@ -394,13 +394,21 @@ def _backdate(report, start):
         event.notified_at = event.created_at
     type(events[0]).objects.bulk_update(events, ["created_at", "notified_at"])
     times = {event.kind: event.created_at for event in events}
+    report.refresh_from_db()
+    report.created_at = start
+    report.updated_at = events[-1].created_at
+    report.routed_at = times.get(EventKind.RECEIVED, start)
+    report.accepted_at = times.get(EventKind.ACCEPTED)
+    report.answered_at = times.get(EventKind.ANSWERED)
+    report.closed_at = times.get(EventKind.CLOSED)
+    # The clocks count from the moved steps, as they would have run: some samples are overdue.
+    if report.accept_due_at:
+        deadlines.start_accept_clock(report, report.routed_at)
+    if report.accepted_at:
+        deadlines.start_answer_clock(report, report.accepted_at)
+    dates = ["created_at", "updated_at", "routed_at", "accepted_at", "answered_at", "closed_at"]
     Report.objects.filter(pk=report.pk).update(
-        created_at=start,
-        updated_at=events[-1].created_at,
-        routed_at=times.get(EventKind.RECEIVED, start),
-        accepted_at=times.get(EventKind.ACCEPTED),
-        answered_at=times.get(EventKind.ANSWERED),
-        closed_at=times.get(EventKind.CLOSED),
+        **{name: getattr(report, name) for name in [*dates, "accept_due_at", "answer_due_at"]}
     )
     report.answers.update(published_at=times.get(EventKind.ANSWERED), created_at=times.get(EventKind.ANSWERED, start))
 

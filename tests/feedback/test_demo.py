@@ -36,3 +36,20 @@ def test_the_demo_loads_once_and_routes_like_the_city(loaded):
     power = Category.objects.get(slug="dien")
     assert services.find_routing_rule(power, le_chan.pk).agency.slug == "dien-luc-hai-phong"
     assert services.find_routing_rule(Category.objects.get(slug="ho-so-tre-han"), le_chan.pk) is None
+
+
+def test_sample_reports_run_their_clocks_from_their_own_past(loaded):
+    """The samples are spread over past weeks; their deadlines count from those days, as they would
+    have (so the officer demo shows reports due soon and overdue), and work in progress has one."""
+    from feedback import deadlines
+
+    reports = list(Report.objects.select_related("category", "urgency"))
+    assert len(reports) == 10
+    for report in reports:
+        policy = deadlines.policy_for(report)
+        if report.status == ReportStatus.ASSIGNED:
+            assert report.accept_due_at == deadlines.due_after(report.routed_at, policy.accept_within, policy.unit)
+        if report.accepted_at is not None:
+            assert report.created_at <= report.accepted_at
+            assert report.answer_due_at == deadlines.due_after(report.accepted_at, policy.answer_within, policy.unit)
+    assert any(report.status == ReportStatus.IN_PROGRESS for report in reports)
