@@ -370,10 +370,10 @@ def test_old_unsent_sms_are_given_up(world, monkeypatch):
     assert not OutboundSms.objects.filter(phone=world.alice.phone).exists()
 
 
-def test_a_callers_sms_lost_with_the_broker_is_sent_by_the_sweeper(world, monkeypatch):
+def phoned_in_report(world, phone):
+    """A report filed for a 1022 caller who has no account: its SMS go to the phone on the report."""
     from feedback.models import Channel
 
-    monkeypatch.setattr(tasks.send_contact_sms_task, "delay", refuse)
     report, _created = services.submit_report(
         reporter=None,
         category=world.roads,
@@ -382,8 +382,14 @@ def test_a_callers_sms_lost_with_the_broker_is_sent_by_the_sweeper(world, monkey
         unit=world.lechan,
         channel=Channel.PHONE,
         contact_name="Lê Văn Tư",
-        contact_phone="+84911000098",
+        contact_phone=phone,
     )
+    return report
+
+
+def test_a_callers_sms_lost_with_the_broker_is_sent_by_the_sweeper(world, monkeypatch):
+    monkeypatch.setattr(tasks.send_contact_sms_task, "delay", refuse)
+    report = phoned_in_report(world, "+84911000098")
     monkeypatch.undo()
     assert not OutboundSms.objects.filter(phone="+84911000098").exists()
     ReportEvent.objects.filter(report=report, contact_sms_queued_at__isnull=False).update(
@@ -406,16 +412,5 @@ def test_filing_a_report_leaves_no_notice_for_the_sweeper(world):
 
 
 def test_a_report_filed_by_phone_without_an_account_gets_its_sms(world):
-    from feedback.models import Channel
-
-    report, _created = services.submit_report(
-        reporter=None,
-        category=world.roads,
-        title="Cống thoát nước bị tắc",
-        description="Người dân gọi 1022 báo cống tắc gây ngập.",
-        unit=world.lechan,
-        channel=Channel.PHONE,
-        contact_name="Lê Văn Tư",
-        contact_phone="+84911000099",
-    )
+    report = phoned_in_report(world, "+84911000099")
     assert OutboundSms.objects.filter(phone="+84911000099", text__contains=report.code).count() == 1
