@@ -391,6 +391,9 @@ class ReportEvent(models.Model):
     # Set by the notification task when it claims the event (feedback.services.notify_event), so a
     # redelivered task or the sweeper never notifies twice.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the sweeper last queued the notification task again (the first message left on commit,
+    # at created_at): it waits a minute before queueing it once more.
+    notify_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when the SMS to the phone kept on a report filed without an account (a 1022 caller's) is
     # claimed for sending (feedback.services.send_contact_sms): a redelivered task sends it once.
     contact_sms_sent_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
@@ -578,38 +579,29 @@ def _send_sms(phone, text):
 
 
 def sweep_unnotified(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
-    """Queue again the notices of events whose message was lost (the task skips claimed events)."""
+    """Queue again the notices of events whose message was lost (the task skips claimed events).
+
+    The first message left on commit, at the event's creation; an event still unclaimed `older_than`
+    after that, or after the sweeper's last try, is queued once more. Returns how many were queued.
+    """
     from .tasks import notify_event_task
 
     current = now()
-    ids = list(
+    pending = (
         ReportEvent.objects.filter(
-            _notifiable(),
-            notified_at__isnull=True,
-            created_at__lt=current - older_than,
-            created_at__gte=current - NOTIFY_GIVE_UP_AFTER,
+            _notifiable(), notified_at__isnull=True, created_at__gte=current - NOTIFY_GIVE_UP_AFTER
         )
+        .annotate(last_queued=Coalesce("notify_queued_at", "created_at"))
+        .filter(last_queued__lt=current - older_than)
         .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "notify_queued_at")[:limit]
     )
-    queued = 0
-    for pk in ids:
-        try:
-            notify_event_task.delay(pk)
-        except OperationalError:
-            log.warning("sweep: broker unavailable, notices left for the next sweep")
-            break
-        queued += 1
-    return queued
+    return _queue_again(pending, ReportEvent.objects, "notify_queued_at", notify_event_task)
 
 
 def sweep_unsent_sms(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
     """Queue again the SMS of notices, and of 1022 callers, queued more than `older_than` ago and
-    still unsent: their message was lost with the broker, or never left.
-
-    Each is claimed by moving its queued time with a conditional UPDATE, so two sweepers queue it
-    once and a slow queue gets one more message a minute, not one a sweep. A duplicate that does
-    arrive is harmless: the task claims `sms_sent_at` before sending. Returns how many were queued.
+    still unsent: their message was lost with the broker, or never left. Returns how many were queued.
     """
     from .tasks import send_contact_sms_task, send_notice_sms_task
 
@@ -619,20 +611,37 @@ def sweep_unsent_sms(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
         (Notification.objects, "sms_queued_at", "sms_sent_at", send_notice_sms_task),
         (ReportEvent.objects, "contact_sms_queued_at", "contact_sms_sent_at", send_contact_sms_task),
     ):
-        pending = rows.filter(
-            **{f"{sent_field}__isnull": True, f"{queued_field}__lt": current - older_than},
-            created_at__gte=current - NOTIFY_GIVE_UP_AFTER,
-        ).order_by(queued_field, "pk")
-        for pk, seen in pending.values_list("pk", queued_field)[:limit]:
-            if not rows.filter(pk=pk, **{queued_field: seen}).update(**{queued_field: current}):
-                continue
-            try:
-                task.delay(pk)
-            except OperationalError:
-                rows.filter(pk=pk).update(**{queued_field: seen})
-                log.warning("sweep: broker unavailable, SMS left for the next sweep")
-                return queued
-            queued += 1
+        pending = (
+            rows.filter(
+                **{f"{sent_field}__isnull": True, f"{queued_field}__lt": current - older_than},
+                created_at__gte=current - NOTIFY_GIVE_UP_AFTER,
+            )
+            .order_by(queued_field, "pk")
+            .values_list("pk", queued_field)[:limit]
+        )
+        queued += _queue_again(pending, rows, queued_field, task)
+    return queued
+
+
+def _queue_again(pending, rows, queued_field, task):
+    """Queue `task` for each (pk, last queued time) of `pending`, claiming each first by moving its
+    queued time with a conditional UPDATE (healthchecks-style): two sweepers queue it once, and a slow
+    queue gets one more message a minute, not one every sweep. A duplicate that does arrive is
+    harmless, since every task claims its row before it acts. Stops at the first broker error, putting
+    that row's time back for the next sweep. Returns how many were queued.
+    """
+    current = now()
+    queued = 0
+    for pk, seen in pending:
+        if not rows.filter(pk=pk, **{queued_field: seen}).update(**{queued_field: current}):
+            continue
+        try:
+            task.delay(pk)
+        except OperationalError:
+            rows.filter(pk=pk).update(**{queued_field: seen})
+            log.warning("sweep: broker unavailable, %s left for the next sweep", task.name)
+            break
+        queued += 1
     return queued
 
 

@@ -400,6 +400,39 @@ def test_a_callers_sms_lost_with_the_broker_is_sent_by_the_sweeper(world, monkey
     assert services.sweep_unsent_sms() == 0
 
 
+def test_a_swept_notice_waits_a_minute_before_it_is_queued_again(world, monkeypatch):
+    """After an outage the queue may be long: an event already queued again by the sweeper gets one
+    more message a minute at most, not one every ten seconds ahead of new reports' routing."""
+    queued = []
+    monkeypatch.setattr(tasks.notify_event_task, "delay", queued.append)  # the messages wait in the queue
+    report = file_report(world.alice, world.roads)
+    received = report.events.get(kind=EventKind.RECEIVED)
+    ReportEvent.objects.filter(pk=received.pk).update(created_at=minutes_ago(5))
+    assert queued == [received.pk]  # the first message, on commit
+
+    assert services.sweep_unnotified() == 1
+    assert services.sweep_unnotified() == 0
+    ReportEvent.objects.filter(pk=received.pk).update(notify_queued_at=minutes_ago(2))
+    assert services.sweep_unnotified() == 1
+    assert queued == [received.pk] * 3
+    monkeypatch.undo()
+    tasks.notify_event_task(received.pk)  # the three arrive: one notice
+    tasks.notify_event_task(received.pk)
+    assert Notification.objects.filter(user=world.alice, event=received).count() == 1
+
+
+def test_a_notice_sweep_during_an_outage_leaves_it_for_the_next_one(world, monkeypatch):
+    monkeypatch.setattr(tasks.notify_event_task, "delay", refuse)
+    report = file_report(world.alice, world.roads)
+    received = report.events.get(kind=EventKind.RECEIVED)
+    ReportEvent.objects.filter(pk=received.pk).update(created_at=minutes_ago(5))
+    assert services.sweep_unnotified() == 0
+    assert ReportEvent.objects.get(pk=received.pk).notify_queued_at is None  # put back: due at once
+    monkeypatch.undo()
+    assert services.sweep_unnotified() == 1
+    assert Notification.objects.filter(user=world.alice, event=received).count() == 1
+
+
 def test_filing_a_report_leaves_no_notice_for_the_sweeper(world):
     """The "submitted" step is announced to nobody (the reporter took it; a new report has no
     followers): it is marked as done when logged, so the sweeper never queues a task for it, which
