@@ -217,7 +217,7 @@ def drain_leftovers(broker_port, timeout=300):
             services.sweep_unnotified(older_than=datetime.timedelta(0)),
         )
         routed, notified = routed + batch[0], notified + batch[1]
-        while client.llen("celery") and time.monotonic() < deadline:
+        while (client.llen("celery") or client.llen("routing")) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(1)  # the last tasks taken from the queue finish
         if not any(batch):

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -131,9 +132,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A message unacknowledged this long (its worker died) goes back to the queue.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 600)}
+# A message unacknowledged this long (its worker died) goes back to the queue. Queues are read in the
+# order of CELERY_TASK_QUEUES ("priority"), not in turn: routing always goes first.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 600),
+    "queue_order_strategy": "priority",
+}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Routing has a queue of its own, read first, so that new reports are not held back behind a long
+# queue of notices (the ones the sweeper queues again after a broker outage). A worker started
+# without -Q consumes every queue listed here.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("routing"), Queue(CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = {"feedback.tasks.route_report_task": {"queue": "routing"}}
 CELERY_BEAT_SCHEDULE = {
     # PAKN: route reports and send notices that a lost message or a broker outage left undone. Every
     # 10 s, so that reports filed while the broker was down are routed soon after it returns

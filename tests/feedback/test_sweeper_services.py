@@ -86,3 +86,27 @@ def test_after_a_broker_outage_the_beat_sweeper_routes_everything_once(world, ce
     assert_routed_once(reports)
     assert Report.objects.filter(routing_attempts=1).count() == 3
     assert services.sweep_unrouted() == 0
+
+
+def test_routing_goes_ahead_of_a_long_queue_of_other_work(world, celery_worker, settings):
+    """Routing has a queue of its own that the worker reads first: a report filed behind a backlog of
+    notices (as after a broker outage, when the sweeper queues the lost ones again) is routed at once."""
+    import datetime
+
+    from django.core.cache import cache
+
+    from smarthp.tasks import heartbeat_key, worker_heartbeat
+
+    celery_worker.stop()
+    tokens = [f"backlog-{number}" for number in range(30)]
+    for token in tokens:
+        worker_heartbeat.delay(token)  # other work, queued first
+    report = file_report(world.alice, world.roads)  # its routing message is queued last
+    celery_worker.start()
+
+    wait_until(all_routed, message="the report to be routed")
+    wait_until(lambda: all(cache.get(heartbeat_key(token)) for token in tokens), message="the backlog")
+    done = sorted(datetime.datetime.fromisoformat(cache.get(heartbeat_key(token))["at"]) for token in tokens)
+    routed_at = Report.objects.get(pk=report.pk).routed_at
+    # The worker takes a task per free process: at most one of the backlog can start before routing.
+    assert routed_at <= done[2], (routed_at, done[:3])

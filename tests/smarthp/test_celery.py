@@ -21,6 +21,10 @@ CELERY_CONFIG = {
     "visibility_timeout": "app.conf.broker_transport_options.get('visibility_timeout')",
     "timezone": "app.conf.timezone",
     "include": "list(app.conf.include)",
+    "queues": "list(app.amqp.queues)",
+    "queue_order": "app.conf.broker_transport_options.get('queue_order_strategy')",
+    "routing_queue": "app.amqp.router.route({}, 'feedback.tasks.route_report_task')['queue'].name",
+    "notice_queue": "app.amqp.router.route({}, 'feedback.tasks.notify_event_task')['queue'].name",
 }
 
 
@@ -64,6 +68,9 @@ def test_with_a_broker_the_configuration_is_production_shaped():
     assert config["visibility_timeout"] == 600
     assert config["timezone"] == "Asia/Ho_Chi_Minh"
     assert "smarthp.tasks" in config["include"]
+    # Routing has its own queue, and a worker started without -Q consumes both.
+    assert config["queues"] == ["routing", "celery"] and config["queue_order"] == "priority"
+    assert (config["routing_queue"], config["notice_queue"]) == ("routing", "celery")
 
 
 def test_a_separate_broker_url_wins_over_redis_url():
