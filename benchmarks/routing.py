@@ -453,6 +453,12 @@ def main(argv=None):
     parser.add_argument("--broker-port", type=int, default=6390, help="port of the broker this script starts")
     parser.add_argument("--seed", type=int, default=1, help="random seed for categories and wards")
     parser.add_argument("--keep-logs", action="store_true", help="keep the worker, beat and broker logs")
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=0,
+        help="other tasks queued just before the steady load, as the sweeper queues lost notices after an outage",
+    )
     args = parser.parse_args(argv)
 
     database_url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -556,6 +562,12 @@ def main(argv=None):
             timeline.scan()
             poll_routed(run)
 
+        if args.backlog:
+            from smarthp.tasks import worker_heartbeat
+
+            for number in range(args.backlog):  # one query and a cache write each
+                worker_heartbeat.delay(f"bench-backlog-{number}")
+            print(f"  {args.backlog} other tasks queued first (--backlog)")
         took = submit_all(
             steady, count=args.reports, rate=args.rate, threads=args.threads, make_report=make_report, poll=poll
         )
