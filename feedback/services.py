@@ -160,9 +160,9 @@ def mark_not_queued(report_id):
 #   message route once. It picks the agency from the RoutingRule table (`find_routing_rule`), or
 #   sends the report to the 1022 centre for triage when no rule matches.
 # - `sweep` (Celery beat every 10 seconds, or `manage.py sweep_reports` from cron) queues again
-#   what a lost message or a broker outage left unrouted, and notices and SMS that were never sent. A report
-#   whose message could not be sent (routing_queued_at NULL) is taken at once; one whose message was
-#   sent only after ROUTING_RETRY_AFTER, since the message may still be waiting in the queue.
+#   what a lost message or a broker outage left unrouted, and notices and SMS that were never
+#   sent. A report whose message could not be sent (routing_queued_at NULL) is taken at once; one
+#   whose message was sent only after ROUTING_RETRY_AFTER, since the message may still be waiting.
 #
 # Notices: every public status change is announced to the reporter and the report's followers (not
 # to the person who made the change): an in-site Notification always, an SMS for the key steps
