@@ -299,6 +299,38 @@ def followed_reports(user, cursor=None, size=FEED_PAGE_SIZE):
     return keyset_page(list_queryset(followed), cursor, size)
 
 
+# --- Open311 (feedback.api) ------------------------------------------------------------------
+
+
+def open311_requests(*, category_ids=(), closed=None, start=None, end=None, code=None, cursor=None, size):
+    """(public reports, next cursor) for the Open311 API, newest first, with what a service request
+    shows: the agency, the latest published answer (`status_notes`) and the first public photo.
+    Three queries whatever the page size. `closed`: True, False or None (both)."""
+    queryset = Report.objects.public()
+    if category_ids:
+        queryset = queryset.filter(category_id__in=category_ids)
+    if closed is not None:
+        done = Q(status__in=OPEN311_CLOSED_STATUSES)
+        queryset = queryset.filter(done if closed else ~done)
+    if start is not None:
+        queryset = queryset.filter(created_at__gte=start)
+    if end is not None:
+        queryset = queryset.filter(created_at__lte=end)
+    if code is not None:
+        queryset = queryset.filter(code=code)
+    answers = Answer.objects.filter(status=AnswerStatus.PUBLISHED).only("report_id", "text", "published_at")
+    queryset = _with_thumbnails(
+        queryset.only(*LIST_FIELDS, "description", "updated_at", "answer_due_at", "agency__name").select_related(
+            "agency"
+        )
+    ).prefetch_related(Prefetch("answers", queryset=answers.order_by("published_at", "pk"), to_attr="published"))
+    return keyset_page(queryset, cursor, size)
+
+
+# Open311 knows two states: a report with an answer (or closed) is "closed" there.
+OPEN311_CLOSED_STATUSES = (ReportStatus.ANSWERED, ReportStatus.CLOSED)
+
+
 # --- One report -------------------------------------------------------------------------------
 
 

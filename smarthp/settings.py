@@ -257,6 +257,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 20,
+    # The open data API (feedback.api), per client address: behind a proxy, the address that many
+    # X-Forwarded-For hops back (TRUSTED_PROXY_COUNT, as for allauth's limits below).
+    "DEFAULT_THROTTLE_RATES": {"open311": os.getenv("OPEN311_RATE", "120/min")},
+    "NUM_PROXIES": envint("TRUSTED_PROXY_COUNT", 0),
 }
 
 # --- Working-day calendar -----------------------------------------------------------------------

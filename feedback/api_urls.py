@@ -1,0 +1,14 @@
+"""Open311 GeoReport v2 under /api/open311/v2/ (feedback.api)."""
+
+from django.urls import path, re_path
+
+from . import api
+from .urls import CODE
+
+app_name = "open311"
+
+urlpatterns = [
+    path("services.json", api.services, name="services"),
+    path("requests.json", api.requests, name="requests"),
+    re_path(rf"^requests/{CODE}\.json$", api.request_detail, name="request"),
+]
