@@ -24,6 +24,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import selectors
 from .forms import active_categories
@@ -124,6 +125,17 @@ class ServiceRequestSerializer(serializers.Serializer):
 
 def _error(status, description):
     return Response([{"code": status, "description": str(description)}], status=status)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with Open311's error list for the Open311 views (wrong method, throttled)."""
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if response is not None and match is not None and match.namespace == "open311":
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        response.data = [{"code": response.status_code, "description": str(detail)}]
+    return response
 
 
 def _categories_by_slug():

@@ -257,6 +257,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "feedback.api.exception_handler",
     # The open data API (feedback.api), per client address: behind a proxy, the address that many
     # X-Forwarded-For hops back (TRUSTED_PROXY_COUNT, as for allauth's limits below).
     "DEFAULT_THROTTLE_RATES": {"open311": os.getenv("OPEN311_RATE", "120/min")},

@@ -170,14 +170,18 @@ def test_errors_speak_english_when_asked(client, world):
 
 def test_the_api_is_read_only(client, world):
     client.force_login(world.alice)
-    assert client.post(BASE + "requests.json", {"service_code": "gop-y"}).status_code in (403, 405)
+    response = client.post(BASE + "requests.json", {"service_code": "gop-y"})
+    assert response.status_code == 405
+    assert response.json()[0]["code"] == 405
     assert not Report.objects.exists()
 
 
 def test_clients_are_throttled(client, world, monkeypatch):
     monkeypatch.setattr(Open311Throttle, "THROTTLE_RATES", {"open311": "3/min"})
-    statuses = [get(client, "services.json").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    responses = [get(client, "services.json") for _ in range(4)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    (error,) = responses[-1].json()
+    assert error["code"] == 429 and error["description"]
 
 
 def test_a_page_costs_the_same_queries_however_many_reports_it_lists(client, world):
