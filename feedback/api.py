@@ -50,19 +50,11 @@ class ServiceSerializer(serializers.Serializer):
     service_code = serializers.CharField(source="slug")
     service_name = serializers.CharField(source="name")
     description = serializers.CharField()
-    metadata = serializers.SerializerMethodField()
-    type = serializers.SerializerMethodField()
-    keywords = serializers.SerializerMethodField()
     group = serializers.CharField(source="group_name")
 
-    def get_metadata(self, category):
-        return False  # no extra questions beyond the report form's
-
-    def get_type(self, category):
-        return "realtime"
-
-    def get_keywords(self, category):
-        return ""
+    def to_representation(self, category):
+        # No extra questions beyond the report form's (metadata), answered as they come (realtime).
+        return {**super().to_representation(category), "metadata": False, "type": "realtime", "keywords": ""}
 
 
 class ServiceRequestSerializer(serializers.Serializer):
@@ -72,20 +64,21 @@ class ServiceRequestSerializer(serializers.Serializer):
     service_name = serializers.CharField(source="category_name")
     service_code = serializers.CharField(source="category_slug")
     description = serializers.CharField()
-    agency_responsible = serializers.SerializerMethodField()
-    service_notice = serializers.SerializerMethodField()
+    agency_responsible = serializers.CharField(source="agency.name", default=None)
     requested_datetime = serializers.DateTimeField(source="created_at")
     updated_datetime = serializers.DateTimeField(source="updated_at")
     expected_datetime = serializers.SerializerMethodField()
     address = serializers.CharField()
-    address_id = serializers.SerializerMethodField()
-    zipcode = serializers.SerializerMethodField()
     lat = serializers.FloatField(allow_null=True)
     long = serializers.FloatField(source="lng", allow_null=True)
     media_url = serializers.SerializerMethodField()
     # Beyond Open311: the ward (the 114 units are what the city reports by) and the report's page.
     ward = serializers.CharField(source="unit_name")
     url = serializers.SerializerMethodField()
+
+    def to_representation(self, report):
+        # Open311 fields the portal has nothing for.
+        return {**super().to_representation(report), "service_notice": None, "address_id": None, "zipcode": None}
 
     def _closed(self, report):
         return report.status in selectors.OPEN311_CLOSED_STATUSES
@@ -96,22 +89,10 @@ class ServiceRequestSerializer(serializers.Serializer):
     def get_status_notes(self, report):
         return report.published[-1].text if report.published else None
 
-    def get_agency_responsible(self, report):
-        return report.agency.name if report.agency_id else None
-
-    def get_service_notice(self, report):
-        return None
-
     def get_expected_datetime(self, report):
         if self._closed(report) or report.answer_due_at is None:
             return None
         return serializers.DateTimeField().to_representation(report.answer_due_at)
-
-    def get_address_id(self, report):
-        return None
-
-    def get_zipcode(self, report):
-        return None
 
     def get_media_url(self, report):
         if not report.public_photos:
