@@ -301,6 +301,9 @@ def followed_reports(user, cursor=None, size=FEED_PAGE_SIZE):
 
 # --- Open311 (feedback.api) ------------------------------------------------------------------
 
+# Open311 knows two states: a report with an answer (or closed) is "closed" there.
+OPEN311_CLOSED_STATUSES = (ReportStatus.ANSWERED, ReportStatus.CLOSED)
+
 
 def open311_requests(*, category_ids=(), closed=None, start=None, end=None, code=None, cursor=None, size):
     """(public reports, next cursor) for the Open311 API, newest first, with what a service request
@@ -325,10 +328,6 @@ def open311_requests(*, category_ids=(), closed=None, start=None, end=None, code
         )
     ).prefetch_related(Prefetch("answers", queryset=answers.order_by("published_at", "pk"), to_attr="published"))
     return keyset_page(queryset, cursor, size)
-
-
-# Open311 knows two states: a report with an answer (or closed) is "closed" there.
-OPEN311_CLOSED_STATUSES = (ReportStatus.ANSWERED, ReportStatus.CLOSED)
 
 
 # --- One report -------------------------------------------------------------------------------
