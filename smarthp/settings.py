@@ -351,6 +351,9 @@ MFA_FORMS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.getenv("MFA_TOTP_ISSUER", "Công dân số Hải Phòng")
+# A code read from the phone just before it turns still works for one more 30-second step (RFC 6238
+# §5.2 allows one step of delay): with none, an officer typing slowly fails often near the turn.
+MFA_TOTP_TOLERANCE = 1
 # Sessions are recorded at sign-in; tracking every request would add writes to every page (DESIGN §5).
 USERSESSIONS_TRACK_ACTIVITY = False
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

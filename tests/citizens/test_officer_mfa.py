@@ -1,5 +1,7 @@
 """Officers: accounts made by administrators, password plus a TOTP second factor, landing on /can-bo/."""
 
+import time
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -8,7 +10,6 @@ from allauth.mfa.totp.internal.auth import (
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.urls import reverse
 
@@ -17,8 +18,9 @@ PASSWORD = "mật-khẩu-thử-1"
 OFFICE = reverse("government:officer_home")
 
 
-def totp_now(secret):
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+def totp_now(secret, steps_ago=0):
+    """The code an authenticator app shows now (or `steps_ago` 30-second steps ago)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
 
 
 def password_step(client, login="officer", password=PASSWORD):
@@ -78,6 +80,17 @@ def test_signing_in_an_officer_takes_the_totp_code(client, officer_with_totp):
     assert response["Location"] == OFFICE
     assert signed_in(client) == str(officer_with_totp.pk)
     assert client.get(OFFICE).status_code == 200
+
+
+def test_a_code_that_just_turned_still_passes_but_not_an_older_one(client, officer_with_totp):
+    """An officer who read the code just before it changed has one more step to type it."""
+    password_step(client)
+    old = totp_now(officer_with_totp.totp_secret, steps_ago=2)
+    if old not in {totp_now(officer_with_totp.totp_secret, steps_ago=n) for n in (-1, 0, 1)}:
+        client.post(reverse("mfa_authenticate"), {"code": old})
+        assert signed_in(client) is None
+    client.post(reverse("mfa_authenticate"), {"code": totp_now(officer_with_totp.totp_secret, steps_ago=1)})
+    assert signed_in(client) == str(officer_with_totp.pk)
 
 
 def test_a_recovery_code_also_passes_the_second_step(client, officer_with_totp):
