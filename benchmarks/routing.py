@@ -205,10 +205,12 @@ def drain_leftovers(broker_port, timeout=300):
     import datetime
 
     import redis
+    from django.conf import settings
 
     from feedback import services
 
     client = redis.Redis(port=broker_port)
+    queues = settings.CELERY_TASK_QUEUES
     deadline = time.monotonic() + timeout
     routed = notified = 0
     while time.monotonic() < deadline:
@@ -217,7 +219,7 @@ def drain_leftovers(broker_port, timeout=300):
             services.sweep_unnotified(older_than=datetime.timedelta(0)),
         )
         routed, notified = routed + batch[0], notified + batch[1]
-        while (client.llen("celery") or client.llen("routing")) and time.monotonic() < deadline:
+        while any(client.llen(queue.name) for queue in queues) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(1)  # the last tasks taken from the queue finish
         if not any(batch):

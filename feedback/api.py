@@ -28,7 +28,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import selectors
 from .forms import active_categories
-from .models import Category
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -119,21 +118,6 @@ def exception_handler(exc, context):
     return response
 
 
-def _categories_by_slug():
-    return {category.slug: category for category in active_categories()}
-
-
-def _with_category_slugs(reports):
-    """Each report's category slug, from the categories kept in memory (a retired one: one query)."""
-    slugs = {category.pk: category.slug for category in active_categories()}
-    missing = {report.category_id for report in reports} - slugs.keys()
-    if missing:
-        slugs.update(Category.objects.filter(pk__in=missing).values_list("pk", "slug"))
-    for report in reports:
-        report.category_slug = slugs[report.category_id]
-    return reports
-
-
 def _parse_moment(value, name, *, end=False):
     """An ISO 8601 date-time (or a bare date: its first or, for an end, last moment), aware."""
     if not value:
@@ -156,7 +140,7 @@ def _filters(params):
     """The keyword arguments of selectors.open311_requests from the query string, or ValidationError."""
     category_ids = []
     if params.get("service_code"):
-        known = _categories_by_slug()
+        known = {category.slug: category for category in active_categories()}
         for slug in params["service_code"].split(","):
             category = known.get(slug.strip())
             if category is None:
@@ -201,7 +185,7 @@ def requests(request):
     except ValidationError as exc:
         return _error(400, exc.detail[0])
     reports, next_cursor = selectors.open311_requests(**filters)
-    data = ServiceRequestSerializer(_with_category_slugs(reports), many=True, context={"request": request}).data
+    data = ServiceRequestSerializer(reports, many=True, context={"request": request}).data
     response = Response(data)
     if next_cursor:
         params = request.query_params.copy()
@@ -215,5 +199,5 @@ def request_detail(request, code):
     reports, _next = selectors.open311_requests(code=code, size=1)
     if not reports:
         return _error(404, _("Không tìm thấy phản ánh này, hoặc phản ánh không công khai."))
-    data = ServiceRequestSerializer(_with_category_slugs(reports), many=True, context={"request": request}).data
+    data = ServiceRequestSerializer(reports, many=True, context={"request": request}).data
     return Response(data)  # Open311 answers a list here too

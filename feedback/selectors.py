@@ -145,17 +145,18 @@ _PK_PLACEHOLDER = 987654321
 
 
 def _names(reports, unit_names=None):
-    """{category id: name} and {ward code: name} of these reports, from the lists already kept in
+    """{category id: (name, slug)} and {ward code: name} of these reports, from the lists kept in
     memory (the active categories, the geo index, or the ward names the caller has at hand) rather
     than two joins and two model instances a row; an inactive category or a ward the index lacks is
     read in one query."""
     from .forms import active_categories  # the forms import this module
 
-    categories = {category.pk: category.name for category in active_categories()}
+    categories = {category.pk: (category.name, category.slug) for category in active_categories()}
     units = dict(units_choices() if unit_names is None else unit_names)
     missing = {report.category_id for report in reports} - categories.keys()
     if missing:
-        categories.update(Category.objects.filter(pk__in=missing).values_list("pk", "name"))
+        rows = Category.objects.filter(pk__in=missing).values_list("pk", "name", "slug")
+        categories.update((pk, (name, slug)) for pk, name, slug in rows)
     missing = {report.unit_id for report in reports} - units.keys()
     if missing:
         units.update(AdministrativeUnit.objects.filter(code__in=missing).values_list("code", "name"))
@@ -165,7 +166,7 @@ def _names(reports, unit_names=None):
 def prepare_rows(reports, unit_names=None):
     """Give listed reports what their row shows (`url`, `thumbnail_url`, `date_label`,
     `category_name`, `unit_name`), worked out here once: `{% url %}` and `|date` for every row cost
-    more than the rest of a page. Also `date_iso` for the <time> element."""
+    more than the rest of a page. Also `date_iso` for the <time> element, `category_slug` for the API."""
     if not reports:
         return reports
     categories, units = _names(reports, unit_names)
@@ -173,7 +174,8 @@ def prepare_rows(reports, unit_names=None):
     thumbnail = reverse("feedback:thumbnail", args=[_CODE_PLACEHOLDER, _PK_PLACEHOLDER])
     for report in reports:
         report.url = detail.replace(_CODE_PLACEHOLDER, report.code)
-        report.category_name, report.unit_name = categories[report.category_id], units[report.unit_id]
+        report.category_name, report.category_slug = categories[report.category_id]
+        report.unit_name = units[report.unit_id]
         photos = getattr(report, "public_photos", None)
         report.thumbnail_url = (
             thumbnail.replace(_CODE_PLACEHOLDER, report.code).replace(str(_PK_PLACEHOLDER), str(photos[0].pk))
