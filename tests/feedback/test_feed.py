@@ -212,7 +212,7 @@ def test_report_page_queries_are_constant(client, world, no_page_cache):
 
         for n in range(3):
             services.log_event(report, "note", message=f"Bước {n}", is_public=True)
-        services.save_photos(report, [photos.process(image_bytes()) for _ in range(2)])
+        photos.save_photos(report, [photos.process(image_bytes()) for _ in range(2)])
 
     assert_constant_queries(client, url, grow=grow)
     client.force_login(world.bob)

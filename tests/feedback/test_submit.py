@@ -332,7 +332,7 @@ def test_a_failure_after_the_photos_were_written_removes_them(world, settings, m
     def broken_log_event(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "log_event", broken_log_event)
+    monkeypatch.setattr(services.submission, "log_event", broken_log_event)
     with pytest.raises(RuntimeError):
         services.submit_report(
             reporter=world.alice,
