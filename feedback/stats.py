@@ -1,4 +1,4 @@
-"""PAKN figures per agency, category or ward over a period: what the city publishes monthly, live.
+"""PAKN figures per agency, category or ward over a period: what the city publishes monthly.
 
 Figures are counted over the reports received in the period (a cohort), so that every rate of a month
 is about the same reports:
@@ -13,6 +13,13 @@ is about the same reports:
 Each figure is one GROUP BY over indexed columns (created_at bounds the period), and the result is
 cached for a few minutes (PAKN_STATS_CACHE_SECONDS), so a busy public page does not recount a million
 rows per visit. `refresh_public_figures` (Celery beat) recomputes the current month ahead of visitors.
+
+So the figures are never live, and the public page says so: "counted at 14:05 (city time), every 5 minutes"
+(`Table.computed_at`, `refresh_minutes`). Recounting when an answer or a rating lands was the other
+way, and it was turned down: at a million reports a year answers and ratings land several a minute
+in office hours, so the cache would hardly ever hold; the month's median and the total cannot
+be patched one agency at a time (they need the whole cohort again); and the officers' cached tables,
+one per agency scope, would all have to be found and dropped. Honest minutes cost nothing.
 """
 
 import csv
@@ -289,6 +296,12 @@ def figures(*, dimension, period, agency_ids=None, refresh=False):
         table.key = f"{key}:{table.computed_at.timestamp()}"
         cache.set(key, table, getattr(settings, "PAKN_STATS_CACHE_SECONDS", 300))
     return table
+
+
+def refresh_minutes():
+    """How often the figures are counted again, in whole minutes (at least 1), to tell the reader."""
+    seconds = getattr(settings, "PAKN_STATS_CACHE_SECONDS", 300)
+    return max(1, round(seconds / 60))
 
 
 def public_figures(period, *, refresh=False):

@@ -1,5 +1,6 @@
 """The public PAKN statistics page (/phan-anh/thong-ke/): each agency's on-time rate and citizens'
-satisfaction, live, with the same figures as the officers' page (feedback.stats)."""
+satisfaction, with the same figures as the officers' page (feedback.stats), counted every few minutes
+and saying when."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -24,6 +25,7 @@ def public_stats(request):
             "dimension_label": stats.DIMENSIONS[stats.BY_AGENCY],
             "on_time_chart": stats.bar_chart(table.rows, "on_time_rate"),
             "satisfaction_chart": stats.bar_chart(table.rows, "satisfaction_rate"),
+            "refresh_minutes": stats.refresh_minutes(),
         },
     )
 

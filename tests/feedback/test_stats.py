@@ -221,3 +221,22 @@ def test_the_public_page_is_cheap(month, client, django_assert_max_num_queries):
     client.get(reverse("feedback:stats") + "?thang=2026-03")  # counts once, then the cache answers
     with django_assert_max_num_queries(2):
         assert client.get(reverse("feedback:stats") + "?thang=2026-03").status_code == 200
+
+
+def test_the_public_page_says_when_the_figures_were_counted_in_city_time(month, client, monkeypatch, settings):
+    """The page does not claim live figures: it gives the time they were counted (the city's clock,
+    UTC+7) and how often they are counted again (PAKN_STATS_CACHE_SECONDS)."""
+    settings.PAKN_STATS_CACHE_SECONDS = 300
+    counted = dt.datetime(2026, 3, 30, 7, 5, tzinfo=dt.UTC)  # 14:05 in Hải Phòng
+    monkeypatch.setattr(stats.timezone, "now", lambda: counted)
+    page = client.get(reverse("feedback:stats") + "?thang=2026-03").content.decode()
+    assert "liên tục" not in page
+    assert "Số liệu tính lúc 14:05, cập nhật 5 phút một lần." in page
+
+
+def test_the_refresh_interval_shown_follows_the_setting(settings):
+    """A city that recounts every ten minutes says ten; a few seconds still reads as one minute."""
+    settings.PAKN_STATS_CACHE_SECONDS = 600
+    assert stats.refresh_minutes() == 10
+    settings.PAKN_STATS_CACHE_SECONDS = 20
+    assert stats.refresh_minutes() == 1
