@@ -38,9 +38,7 @@ import argparse
 import os
 import random
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -50,8 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-HERE = Path(__file__).resolve().parent
-BASE_DIR = HERE.parent
+from benchmarks.stack import Child, celery, create_database, manage, percentile, seconds, wait_for_worker
+from benchmarks.stack import RedisServer as Broker
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/smarthp_bench_routing"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 POLL_SECONDS = 0.05
@@ -69,132 +68,7 @@ SWEEP_LOOP = (
 )
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def seconds(value):
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
-
-
-# --- Processes this script starts -----------------------------------------------------------------
-
-
-class Broker:
-    """A redis-server of our own on `port`: nothing else uses it, so stopping it harms nothing."""
-
-    def __init__(self, port, scratch):
-        self.port = port
-        self.scratch = scratch
-        self.process = None
-
-    def answers(self):
-        import redis
-
-        try:
-            return redis.Redis(port=self.port, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
-        except redis.RedisError:
-            return False
-
-    def start(self):
-        command = [
-            "redis-server",
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(self.scratch),
-            "--logfile", str(self.scratch / "broker.log"),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"redis-server exited with {self.process.returncode}; see {self.scratch}/broker.log")
-            if self.answers():
-                return time.time()
-            time.sleep(0.02)
-        raise RuntimeError(f"redis-server on port {self.port} did not answer within 10 s")
-
-    def stop(self):
-        """`shutdown nosave`: whatever was queued is gone, as after a crash."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        subprocess.run(
-            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=10,
-            check=False,
-        )
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-class Child:
-    """A worker, beat or sweeper loop: its own process group, its output in a log file.
-
-    Like docker-compose's `restart: unless-stopped`, a child that exits is started again by
-    `restart_if_exited()` (called every poll), and each restart is counted."""
-
-    def __init__(self, name, command, env, scratch):
-        self.name = name
-        self.command = command
-        self.env = env
-        self.log_path = scratch / f"{name}.log"
-        self.exits = []  # (time.time(), exit code) of every exit it was restarted after
-        self.process = None
-        self._offset = 0
-        self.start()
-
-    def start(self):
-        with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(
-                self.command,
-                cwd=BASE_DIR,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def restart_if_exited(self):
-        if self.running:
-            return False
-        self.exits.append((time.time(), self.process.returncode))
-        self.start()
-        return True
-
-    @property
-    def running(self):
-        return self.process.poll() is None
-
-    def new_lines(self):
-        with open(self.log_path, errors="replace") as log:
-            log.seek(self._offset)
-            text = log.read()
-        complete = text.rfind("\n") + 1
-        self._offset += len(text[:complete].encode())
-        return text[:complete].splitlines()
-
-    def tail(self, characters=3000):
-        return self.log_path.read_text(errors="replace")[-characters:]
-
-    def stop(self, timeout=30):
-        """SIGTERM (a worker finishes the task in hand), then SIGKILL to its own process group."""
-        if not self.running:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+# --- Leftovers of earlier runs --------------------------------------------------------------------
 
 
 def drain_leftovers(broker_port, timeout=300):
@@ -225,52 +99,6 @@ def drain_leftovers(broker_port, timeout=300):
         if not any(batch):
             break
     return routed, notified
-
-
-def celery(*args):
-    return [sys.executable, "-m", "celery", "-A", "smarthp", *args]
-
-
-def wait_for_worker(worker, hostname, timeout=60):
-    from smarthp.celery import app
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not worker.running:
-            raise RuntimeError(f"the worker exited with {worker.process.returncode}:\n{worker.tail()}")
-        if any(hostname in reply for reply in app.control.ping(destination=[hostname], timeout=1)):
-            return
-    raise RuntimeError(f"the worker did not answer a ping within {timeout} s:\n{worker.tail()}")
-
-
-# --- The database ---------------------------------------------------------------------------------
-
-
-def create_database(url):
-    """Create the PostgreSQL database of DATABASE_URL when it does not exist yet."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(url)
-    if "postgresql" not in config["ENGINE"]:
-        return False
-    params = {
-        "dbname": "postgres",
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            return False
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-    return True
-
-
-def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 # --- Submitting and watching ----------------------------------------------------------------------
@@ -471,7 +299,7 @@ def main(argv=None):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
 
     scratch = Path(tempfile.mkdtemp(prefix="smarthp-routing-"))
-    broker = Broker(args.broker_port, scratch)
+    broker = Broker(args.broker_port, scratch, name="broker")
     if broker.answers():
         parser.error(f"something already answers on port {args.broker_port}: choose another --broker-port")
     children = []
