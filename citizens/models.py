@@ -149,6 +149,7 @@ class PhoneCode(models.Model):
 
 class SmsStatus(models.TextChoices):
     QUEUED = "queued", _("Chờ gửi")
+    SENDING = "sending", _("Đang gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Lỗi")
 
@@ -161,6 +162,10 @@ class OutboundSms(models.Model):
     text = models.TextField(_("nội dung"), blank=True)
     backend = models.CharField(max_length=100)
     status = models.CharField(_("trạng thái"), max_length=8, choices=SmsStatus.choices, default=SmsStatus.QUEUED)
+    # A notice's message is still worth sending a minute late: when its task is lost with the broker,
+    # the sweeper queues it again (queued_at). A sign-in code is not: it goes stale, the citizen asks again.
+    resend_if_lost = models.BooleanField(default=False, editable=False)
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
@@ -168,6 +173,13 @@ class OutboundSms(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(status__in=["queued", "sending"], resend_if_lost=True),
+                name="sms_lost_candidates",
+            )
+        ]
         verbose_name = _("tin nhắn SMS")
         verbose_name_plural = _("tin nhắn SMS")
 
@@ -187,3 +199,19 @@ class SmsDailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.count}"
+
+
+class RateLimitEntry(models.Model):
+    """One entry of allauth's rate limits (a counter's hit times, or its lock), kept in the database
+    so that a Redis outage neither lifts nor resets them: see citizens.ratelimit."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    value = models.JSONField()
+    expires = models.DateTimeField(null=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("bộ đếm giới hạn")
+        verbose_name_plural = _("bộ đếm giới hạn")
+
+    def __str__(self):
+        return self.key

@@ -8,6 +8,7 @@ Whatever the backend, `send_sms` first takes one unit of the city-wide daily bud
 (SMS_DAILY_CAP) with a conditional UPDATE, so parallel requests cannot overspend it.
 """
 
+import datetime
 import logging
 
 import requests
@@ -90,8 +91,11 @@ class GatewayBackend(BaseBackend):
         def enqueue():
             try:
                 deliver_sms.delay(message.pk)
-            except Exception as exc:  # the broker is down: the code would be stale before it returns
+            except Exception as exc:  # the broker is down
                 log.warning("sms %s: could not queue (%s)", message.pk, type(exc).__name__)
+                if message.resend_if_lost:
+                    return  # still QUEUED: sweep_lost_messages() queues it again once the broker is back
+                # A code would be stale before the broker returns: the citizen asks for a new one.
                 OutboundSms.objects.filter(pk=message.pk, status=SmsStatus.QUEUED).update(
                     status=SmsStatus.FAILED, error=f"queue: {type(exc).__name__}", text=""
                 )
@@ -123,17 +127,24 @@ def get_backend():
     return import_string(settings.SMS_BACKEND)()
 
 
-def send_sms(phone, text):
+def send_sms(phone, text, *, resend_if_lost=False):
     """Send `text` to `phone` (E.164) through SMS_BACKEND, within the daily cap.
 
     Raises SmsBudgetExhausted when the cap is reached (nothing is recorded then). Returns the
     OutboundSms row. Call it inside the request's transaction: the gateway is only asked once the
-    transaction commits.
+    transaction commits. With `resend_if_lost` (notices, not codes), a message whose delivery task
+    the broker lost is queued again by `sweep_lost_messages`.
     """
     backend = get_backend()
     with transaction.atomic():
         take_from_budget()
-        message = OutboundSms.objects.create(phone=phone, text=text, backend=settings.SMS_BACKEND)
+        message = OutboundSms.objects.create(
+            phone=phone,
+            text=text,
+            backend=settings.SMS_BACKEND,
+            resend_if_lost=resend_if_lost,
+            queued_at=timezone.now(),
+        )
     backend.send(message)
     return message
 
@@ -145,10 +156,15 @@ def deliver(message_id, *, final_attempt):
     re-raised for the task to retry, unless this was the final attempt, when the message is marked
     failed. The text is cleared once the message leaves, so no code stays in the database.
     """
-    message = OutboundSms.objects.filter(pk=message_id, status=SmsStatus.QUEUED).first()
-    if message is None:
+    # Claimed (QUEUED -> SENDING) before the gateway is asked: a second delivery of this task, or
+    # one queued again by the sweeper, finds nothing to do, so the gateway is asked at most once at
+    # a time. A worker killed while it holds the claim leaves the message SENDING; the sweeper marks
+    # it failed (outcome unknown) rather than risk sending it twice.
+    if not OutboundSms.objects.filter(pk=message_id, status=SmsStatus.QUEUED).update(
+        status=SmsStatus.SENDING, attempts=F("attempts") + 1, queued_at=timezone.now()
+    ):
         return
-    OutboundSms.objects.filter(pk=message_id).update(attempts=F("attempts") + 1)
+    message = OutboundSms.objects.get(pk=message_id)
     try:
         GatewayBackend().post(message.phone, message.text)
     except GatewayRejected as exc:
@@ -160,6 +176,57 @@ def deliver(message_id, *, final_attempt):
         if final_attempt:
             OutboundSms.objects.filter(pk=message_id).update(status=SmsStatus.FAILED, error=str(exc)[:200], text="")
             return
-        OutboundSms.objects.filter(pk=message_id).update(error=str(exc)[:200])
+        # Back in the queue for the task's retry; the sweeper waits a minute from now before it helps.
+        OutboundSms.objects.filter(pk=message_id).update(
+            status=SmsStatus.QUEUED, error=str(exc)[:200], queued_at=timezone.now()
+        )
         raise
     OutboundSms.objects.filter(pk=message_id).update(status=SmsStatus.SENT, sent_at=timezone.now(), error="", text="")
+
+
+# A message whose delivery task is not done this long after it was queued lost its task; one that has
+# been SENDING longer than the broker's redelivery time lost its worker in the middle of the call.
+LOST_AFTER = datetime.timedelta(seconds=60)
+GIVE_UP_AFTER = datetime.timedelta(days=2)
+
+
+def sweep_lost_messages(*, limit=500):
+    """Queue again the gateway messages (notices only) whose delivery task was lost; mark failed
+    those whose worker died while asking the gateway. Returns how many were queued again.
+
+    Only the gateway backend queues a task; the database backend sends in the same transaction.
+    """
+    from kombu.exceptions import OperationalError
+
+    from .tasks import deliver_sms
+
+    current = timezone.now()
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 600)
+    stuck_after = datetime.timedelta(seconds=visibility) + LOST_AFTER
+    stuck = OutboundSms.objects.filter(
+        status=SmsStatus.SENDING, resend_if_lost=True, queued_at__lt=current - stuck_after
+    ).update(status=SmsStatus.FAILED, error="outcome unknown: the worker stopped during the gateway call", text="")
+    if stuck:
+        log.warning("sms: %s message(s) left mid-send by a stopped worker marked failed, not resent", stuck)
+    pending = (
+        OutboundSms.objects.filter(
+            status=SmsStatus.QUEUED,
+            resend_if_lost=True,
+            queued_at__lt=current - LOST_AFTER,
+            created_at__gte=current - GIVE_UP_AFTER,
+        )
+        .order_by("queued_at", "pk")
+        .values_list("pk", "queued_at")[:limit]
+    )
+    queued = 0
+    for pk, seen in pending:
+        if not OutboundSms.objects.filter(pk=pk, status=SmsStatus.QUEUED, queued_at=seen).update(queued_at=current):
+            continue
+        try:
+            deliver_sms.delay(pk)
+        except OperationalError:
+            OutboundSms.objects.filter(pk=pk).update(queued_at=seen)
+            log.warning("sms: broker unavailable, lost messages left for the next sweep")
+            break
+        queued += 1
+    return queued

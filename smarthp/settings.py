@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "government",
     "citizens",
+    "notices",
     "feedback",
     "publicservices",
     "utilities",
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "smarthp.context_processors.portal",
+                "notices.context_processors.unread",
             ],
         },
     },
@@ -100,7 +102,13 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+# CONN_HEALTH_CHECKS: a connection kept across requests is checked before its first use in a request,
+# so after a PostgreSQL restart each process reconnects by itself (no gunicorn or worker restart).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # SQLite serialises writers; wait for the lock instead of failing under a few parallel requests.
@@ -109,10 +117,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ----------------------------------------------------------------------------
 REDIS_URL = os.getenv("REDIS_URL", "")
+# smarthp.cache: with Redis away, every cache call is a miss or a no-op (pages come from the database),
+# and a dead Redis costs at most these timeouts once every few seconds, not on every call. allauth's
+# rate limits live in the "durable" cache (the database), so an outage neither lifts nor resets them.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "smarthp.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "smarthp.cache.LocMemCache"}}
+CACHES["durable"] = {"BACKEND": "citizens.ratelimit.DatabaseStore", "TIMEOUT": None}
 # Every signed-in request reads its session: from Redis when there is one (written through to the
 # database, so a flushed cache loses none), else from the database (a per-process cache would keep a
 # session ended in one process alive in the others). End sessions through Django (sign-out, allauth's
@@ -150,6 +168,8 @@ CELERY_BEAT_SCHEDULE = {
     # 10 s, so that reports filed while the broker was down are routed soon after it returns
     # (DESIGN §5: within 60 s); a sweep with nothing to do is two indexed queries.
     "feedback-sweep": {"task": "feedback.tasks.sweep_reports_task", "schedule": 10},
+    # Notices of every app: SMS whose message was lost, queued again a minute later (notices.services).
+    "notices-sweep": {"task": "notices.tasks.sweep_task", "schedule": 10},
 }
 
 # --- Accounts -----------------------------------------------------------------------------------

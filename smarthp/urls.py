@@ -18,6 +18,7 @@ urlpatterns = [
     path("can-bo/phan-anh/", include("feedback.officer_urls")),
     path("can-bo/", include("government.urls")),
     path("phan-anh/", include("feedback.urls")),
+    path("thong-bao/", include("notices.urls")),
     path("api/open311/v2/", include("feedback.api_urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,79 @@
+"""The citizen's notifications page: every kind of notice, newest first, only their own."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from notices import services
+from notices.models import Notice
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = "/thong-bao/"
+
+
+def test_it_needs_a_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_it_lists_every_kind_newest_first_with_links(client, alice, bob):
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    services.notify(
+        user_ids=[alice.pk],
+        text="Phản ánh PA-1 đã có trả lời",
+        kind="feedback.report",
+        url="/phan-anh/PA-1/",
+        when=hour_ago,
+    )
+    services.notify(
+        user_ids=[alice.pk], text="Hồ sơ H-9 cần bổ sung", kind="publicservices.dossier", url="/dich-vu-cong/H-9/"
+    )
+    services.notify(user_ids=[bob.pk], text="Thông báo của Bình", kind="news.notice", url="/tin-tuc/1/")
+    client.login(username="alice", password=PASSWORD)
+    page = client.get(URL).content.decode()
+    assert page.index("Hồ sơ H-9 cần bổ sung") < page.index("Phản ánh PA-1 đã có trả lời")
+    assert 'href="/phan-anh/PA-1/"' in page and 'href="/dich-vu-cong/H-9/"' in page
+    assert "Thông báo của Bình" not in page
+
+
+def test_marking_read_clears_the_unread_count(client, alice):
+    services.notify(user_ids=[alice.pk], text="x", kind="test")
+    client.login(username="alice", password=PASSWORD)
+    assert client.get(URL).context["unread_notices"] == 1
+    response = client.post(URL)
+    assert response.status_code == 302
+    assert not Notice.objects.filter(user=alice, read_at__isnull=True).exists()
+
+
+def test_older_notices_are_a_page_away(client, alice):
+    start = timezone.now() - datetime.timedelta(days=1)
+    for i in range(35):
+        services.notify(
+            user_ids=[alice.pk], text=f"Thông báo số {i}", kind="test", when=start + datetime.timedelta(minutes=i)
+        )
+    client.login(username="alice", password=PASSWORD)
+    first = client.get(URL)
+    assert len(first.context["notices"]) == 30 and "Thông báo số 34" in first.content.decode()
+    older = client.get(URL, {"truoc": first.context["older"]})
+    texts = [n.text for n in older.context["notices"]]
+    assert texts == [f"Thông báo số {i}" for i in range(4, -1, -1)]
+
+
+@pytest.mark.parametrize("cursor", ["abc", "\x00", "9" * 40, "-1", ""])
+def test_a_bad_cursor_shows_the_first_page(client, alice, cursor):
+    services.notify(user_ids=[alice.pk], text="x", kind="test")
+    client.login(username="alice", password=PASSWORD)
+    response = client.get(URL, {"truoc": cursor})
+    assert response.status_code == 200 and len(response.context["notices"]) == 1
+
+
+def test_another_persons_cursor_reveals_nothing(client, alice, bob):
+    theirs = services.notify(user_ids=[bob.pk], text="của Bình", kind="test")[0]
+    services.notify(user_ids=[alice.pk], text="của Lan", kind="test")
+    client.login(username="alice", password=PASSWORD)
+    response = client.get(URL, {"truoc": theirs.pk})
+    assert [n.text for n in response.context["notices"]] == ["của Lan"]
