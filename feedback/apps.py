@@ -10,8 +10,9 @@ class FeedbackConfig(AppConfig):
         from django.db.models.signals import post_delete, post_init, post_save
 
         from citizens.signals import account_erasing, personal_data_requested
+        from government import desk as officer_desk
 
-        from . import officer_pagecache, pagecache, privacy
+        from . import desk, officer_pagecache, pagecache, privacy
         from .forms import forget_categories
         from .models import Answer, Category, Report
 
@@ -27,3 +28,5 @@ class FeedbackConfig(AppConfig):
         # A citizen's export and erasure (citizens.services) include their reports.
         personal_data_requested.connect(privacy.export_sections, dispatch_uid="feedback-export")
         account_erasing.connect(privacy.erase, dispatch_uid="feedback-erase")
+        # The officer desk (/can-bo/) and the officer site's navigation bar: PAKN's sections and links.
+        officer_desk.register("feedback", roles=desk.ROLES, sections=desk.sections, nav=desk.nav)
