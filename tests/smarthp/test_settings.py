@@ -18,6 +18,9 @@ SETTINGS = {
     "conn_max_age": "settings.DATABASES['default']['CONN_MAX_AGE']",
     "cache": "settings.CACHES['default']['BACKEND']",
     "cache_location": "settings.CACHES['default'].get('LOCATION')",
+    "cache_options": "settings.CACHES['default'].get('OPTIONS', {})",
+    "durable_cache": "settings.CACHES['durable']['BACKEND']",
+    "health_checks": "settings.DATABASES['default']['CONN_HEALTH_CHECKS']",
     "session": "settings.SESSION_ENGINE",
     "eager": "settings.CELERY_TASK_ALWAYS_EAGER",
     "time_zone": "settings.TIME_ZONE",
@@ -42,7 +45,9 @@ def test_the_embedded_default_needs_no_configuration():
     assert values["debug"] is False
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"].endswith("db.sqlite3")
-    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["cache"] == "smarthp.cache.LocMemCache"
+    # Rate limits are counted in the database, as in production.
+    assert values["durable_cache"] == "citizens.ratelimit.DatabaseStore"
     assert values["session"] == "django.contrib.sessions.backends.db"  # never a per-process copy
     assert values["eager"] is True
     assert values["time_zone"] == "Asia/Ho_Chi_Minh"
@@ -65,13 +70,19 @@ def test_a_postgres_database_url_selects_postgresql():
     assert values["port"] == 5433
     assert values["user"] == "portal"
     assert values["conn_max_age"] == 60
+    # A connection kept across requests is checked first: after a restart the process reconnects.
+    assert values["health_checks"] is True
 
 
 def test_redis_url_switches_the_cache_and_the_queue_to_redis():
     values = settings_from_env({"REDIS_URL": "redis://redis.internal:6379/0"}, SETTINGS)
 
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "smarthp.cache.RedisCache"
     assert values["cache_location"] == "redis://redis.internal:6379/0"
+    # A Redis that does not answer costs a fraction of a second, not a request's whole budget.
+    assert 0 < values["cache_options"]["socket_connect_timeout"] <= 0.5
+    assert 0 < values["cache_options"]["socket_timeout"] <= 0.5
+    assert values["durable_cache"] == "citizens.ratelimit.DatabaseStore"
     # Sessions are read from Redis and written through to the database.
     assert values["session"] == "django.contrib.sessions.backends.cached_db"
     assert values["eager"] is False
