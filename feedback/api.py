@@ -27,7 +27,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import selectors
-from .forms import active_categories
+from .selectors import active_categories
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100

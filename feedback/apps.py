@@ -13,8 +13,8 @@ class FeedbackConfig(AppConfig):
         from government import desk as officer_desk
 
         from . import desk, officer_pagecache, pagecache, privacy
-        from .forms import forget_categories
         from .models import Answer, Category, Report
+        from .selectors import forget_categories
 
         # Any saved report may change what the public feed shows: its cached pages go stale.
         post_save.connect(pagecache.report_saved, sender=Report, dispatch_uid="feedback-public-pages")

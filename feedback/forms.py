@@ -3,7 +3,6 @@
 import uuid
 
 from django import forms
-from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -13,9 +12,15 @@ from government import geo
 from government.models import AdministrativeUnit
 
 from . import photos as photo_pipeline
-from .models import Category, Report, Satisfaction, Urgency
-from .selectors import PERIOD_DAYS, STATUS_GROUPS
-from .services import DESCRIPTION_MIN_LENGTH, TITLE_MIN_LENGTH, ReportActionError, check_point
+from .models import Report, Satisfaction
+from .rules import DESCRIPTION_MIN_LENGTH, MAX_PHOTOS, TITLE_MIN_LENGTH, ReportActionError, check_point
+from .selectors import (  # noqa: F401 (feedback.views still imports the two reads from here)
+    PERIOD_DAYS,
+    STATUS_GROUPS,
+    FeedFilters,
+    active_categories,
+    active_urgencies,
+)
 
 VISIBILITY_CHOICES = [
     ("public", gettext_lazy("Công khai: mọi người xem được nội dung (không kèm tên, số điện thoại của bạn)")),
@@ -38,10 +43,9 @@ class MultiplePhotoField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
-        if len(files) > photo_pipeline.MAX_PHOTOS:
+        if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(
-                _("Tối đa %(count)s ảnh; bạn đã chọn %(chosen)s.")
-                % {"count": photo_pipeline.MAX_PHOTOS, "chosen": len(files)}
+                _("Tối đa %(count)s ảnh; bạn đã chọn %(chosen)s.") % {"count": MAX_PHOTOS, "chosen": len(files)}
             )
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
@@ -204,40 +208,6 @@ class ReportForm(forms.Form):
         }
 
 
-CATEGORIES_CACHE_KEY = "feedback:active-categories"
-
-
-def active_categories():
-    """Active categories with `children_ids` set, parents before children. One query, then kept in
-    the cache for a minute (an administrator's change clears it: feedback.apps)."""
-    categories = cache.get(CATEGORIES_CACHE_KEY)
-    if categories is None:
-        categories = _load_active_categories()
-        cache.set(CATEGORIES_CACHE_KEY, categories, 60)
-    return categories
-
-
-def forget_categories(**kwargs):
-    cache.delete(CATEGORIES_CACHE_KEY)
-
-
-def _load_active_categories():
-    categories = list(Category.objects.filter(is_active=True).order_by("parent_id", "position", "name"))
-    by_id = {category.pk: category for category in categories}
-    for category in categories:
-        category.children_ids = []
-    for category in categories:
-        if category.parent_id in by_id:
-            by_id[category.parent_id].children_ids.append(category.pk)
-    # Sub-categories of an inactive parent have nowhere to go.
-    categories = [c for c in categories if c.parent_id is None or c.parent_id in by_id]
-    return sorted(categories, key=lambda c: (c.parent_id is not None, c.position, c.name))
-
-
-def active_urgencies():
-    return list(Urgency.objects.all())
-
-
 STATUS_FILTER_CHOICES = [
     ("", gettext_lazy("Tất cả")),
     ("dang-xu-ly", gettext_lazy("Đang xử lý")),
@@ -297,7 +267,8 @@ class FeedFilterForm:
         units = {code for code, _name in self.unit_choices}
         params = params or {}
         self.values = {
-            "q": (params.get("q") or "").strip()[: self.QUERY_MAX_LENGTH],
+            # PostgreSQL refuses a NUL in a text parameter; no search means one.
+            "q": (params.get("q") or "").replace("\x00", "").strip()[: self.QUERY_MAX_LENGTH],
             "category": params.get("category", "") if params.get("category", "") in self.categories else "",
             "unit": params.get("unit", "") if params.get("unit", "") in units else "",
             "status": params.get("status", "") if params.get("status", "") in STATUS_GROUPS else "",
@@ -314,8 +285,6 @@ class FeedFilterForm:
         }
 
     def filters(self):
-        from .selectors import FeedFilters
-
         category = self.categories.get(self.values["category"])
         return FeedFilters(
             category_ids=(category.pk, *category.children_ids) if category else (),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from government.models import AdministrativeUnit, Agency
+from government.models import AdministrativeUnit, Agency, Membership, Role
 from smarthp.text import search_key
 
 
@@ -186,6 +186,29 @@ CENTRE_ACCEPT_CLOCK = models.Q(status__in=["triage", "returned"])
 ANSWER_CLOCK = models.Q(status__in=["in_progress", "reopened"])
 
 
+# Who sees a report: the rules of `Report.objects.visible_to(user)` (feedback.selectors builds the
+# scoped reads on them).
+HANDLER_ROLES = (Role.OFFICER, Role.LEADER)
+# Not shown to the public whatever is_public says: not yet through intake, or refused.
+PUBLIC_HIDDEN_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.REJECTED)
+
+
+def active_memberships(user):
+    return Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
+
+
+def visible_reports_q(user):
+    """A Q() for the reports `user` may see. Subqueries, not extra queries: it costs nothing to add."""
+    public = models.Q(is_public=True, merged_into__isnull=True) & ~models.Q(status__in=PUBLIC_HIDDEN_STATUSES)
+    if user is None or not user.is_authenticated:
+        return public
+    handles = models.Exists(
+        active_memberships(user).filter(role__in=HANDLER_ROLES, agency_id=models.OuterRef("agency_id"))
+    )
+    operator = models.Exists(active_memberships(user).filter(role=Role.OPERATOR))
+    return public | models.Q(reporter_id=user.pk) | models.Q(handles) | models.Q(operator)
+
+
 class ReportQuerySet(models.QuerySet):
     def public(self):
         """What a visitor may see: public reports that passed intake and were not merged away."""
@@ -194,9 +217,7 @@ class ReportQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Reports `user` may see (feedback.selectors.visible_reports_q has the rules)."""
-        from .selectors import visible_reports_q
-
+        """Reports `user` may see (`visible_reports_q` has the rules)."""
         return self.filter(visible_reports_q(user))
 
 

@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 # (its orientation is applied while decoding, like EXIF orientation for JPEG below).
 register_heif_opener()
 
-MAX_PHOTOS = 5
 # A phone photo in its 50-megapixel mode can weigh 12–15 MB; the pixel cap bounds the decoding cost.
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 # A 50-megapixel phone camera (8160 × 6120) still fits; a decompression bomb does not.

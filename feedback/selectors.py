@@ -17,16 +17,19 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, Lookup, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from government.geo import haversine_km, units_choices
-from government.models import AdministrativeUnit, Membership, Role
+from government.models import AdministrativeUnit, Role
 from smarthp.text import search_key
 
 from .models import (
+    HANDLER_ROLES,
+    PUBLIC_HIDDEN_STATUSES,
     Answer,
     AnswerStatus,
     Category,
@@ -36,11 +39,11 @@ from .models import (
     ReportEvent,
     ReportPhoto,
     ReportStatus,
+    Urgency,
+    active_memberships,
+    visible_reports_q,
 )
 
-HANDLER_ROLES = (Role.OFFICER, Role.LEADER)
-# Not shown to the public whatever is_public says: not yet through intake, or refused.
-PUBLIC_HIDDEN_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.REJECTED)
 OPEN_STATUSES = (
     ReportStatus.TRIAGE,
     ReportStatus.ASSIGNED,
@@ -61,20 +64,6 @@ NEARBY_RADIUS_M = 250
 METRES_PER_DEGREE_LAT = 111_320
 
 
-def _memberships(user):
-    return Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
-
-
-def visible_reports_q(user):
-    """A Q() for the reports `user` may see. Subqueries, not extra queries: it costs nothing to add."""
-    public = Q(is_public=True, merged_into__isnull=True) & ~Q(status__in=PUBLIC_HIDDEN_STATUSES)
-    if user is None or not user.is_authenticated:
-        return public
-    handles = Exists(_memberships(user).filter(role__in=HANDLER_ROLES, agency_id=OuterRef("agency_id")))
-    operator = Exists(_memberships(user).filter(role=Role.OPERATOR))
-    return public | Q(reporter_id=user.pk) | Q(handles) | Q(operator)
-
-
 def sees_hidden_photos(user, report):
     """The reporter, the handling agency's officers and 1022 operators also see photos an officer hid
     from the public (a face, a number plate)."""
@@ -83,10 +72,46 @@ def sees_hidden_photos(user, report):
     if report.reporter_id == user.pk:
         return True
     return (
-        _memberships(user)
+        active_memberships(user)
         .filter(Q(role=Role.OPERATOR) | Q(role__in=HANDLER_ROLES, agency_id=report.agency_id))
         .exists()
     )
+
+
+# --- Categories and urgencies ---------------------------------------------------------------
+
+CATEGORIES_CACHE_KEY = "feedback:active-categories"
+
+
+def active_categories():
+    """Active categories with `children_ids` set, parents before children. One query, then kept in
+    the cache for a minute (an administrator's change clears it: feedback.apps)."""
+    categories = cache.get(CATEGORIES_CACHE_KEY)
+    if categories is None:
+        categories = _load_active_categories()
+        cache.set(CATEGORIES_CACHE_KEY, categories, 60)
+    return categories
+
+
+def forget_categories(**kwargs):
+    cache.delete(CATEGORIES_CACHE_KEY)
+
+
+def _load_active_categories():
+    categories = list(Category.objects.filter(is_active=True).order_by("parent_id", "position", "name"))
+    by_id = {category.pk: category for category in categories}
+    for category in categories:
+        category.children_ids = []
+    for category in categories:
+        if category.parent_id in by_id:
+            by_id[category.parent_id].children_ids.append(category.pk)
+    # Sub-categories of an inactive parent have nowhere to go.
+    categories = [c for c in categories if c.parent_id is None or c.parent_id in by_id]
+    return sorted(categories, key=lambda c: (c.parent_id is not None, c.position, c.name))
+
+
+def active_urgencies():
+    return list(Urgency.objects.all())
 
 
 # --- Keyset paging ----------------------------------------------------------------------------
@@ -149,8 +174,6 @@ def _names(reports, unit_names=None):
     memory (the active categories, the geo index, or the ward names the caller has at hand) rather
     than two joins and two model instances a row; an inactive category or a ward the index lacks is
     read in one query."""
-    from .forms import active_categories  # the forms import this module
-
     categories = {category.pk: (category.name, category.slug) for category in active_categories()}
     units = dict(units_choices() if unit_names is None else unit_names)
     missing = {report.category_id for report in reports} - categories.keys()

@@ -7,6 +7,7 @@ package's public face. A test that replaces a name must patch the module that lo
 (e.g. `feedback.services.submission.log_event`), not this one.
 """
 
+from ..rules import DESCRIPTION_MIN_LENGTH, TITLE_MIN_LENGTH, ReportActionError, check_point
 from .citizen import (
     REOPEN_WITHIN,
     can_reopen,
@@ -21,13 +22,10 @@ from .common import (
     ANSWER_MAX_LENGTH,
     ANSWERING,
     CENTRE_OPEN,
-    DESCRIPTION_MIN_LENGTH,
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     ROUTING_RETRY_AFTER,
     SWEEP_BATCH,
-    TITLE_MIN_LENGTH,
-    ReportActionError,
     lock_report,
     log_event,
     now,
@@ -82,7 +80,6 @@ from .routing import (
     unrouted_due,
 )
 from .submission import (
-    check_point,
     check_submission,
     find_submission,
     next_report_code,

@@ -17,9 +17,8 @@ from ..models import (
     ReportStatus,
     Satisfaction,
 )
+from ..rules import DESCRIPTION_MIN_LENGTH, ReportActionError
 from .common import (
-    DESCRIPTION_MIN_LENGTH,
-    ReportActionError,
     lock_report,
     log_event,
     now,

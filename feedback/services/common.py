@@ -27,16 +27,9 @@ from ..models import (
     ReportEvent,
     ReportStatus,
 )
+from ..rules import ReportActionError
 
 log = logging.getLogger(__name__)
-
-
-class ReportActionError(Exception):
-    """An action that is not allowed now; `message` is shown to the user as it is."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def lock_report(report_id, *, expected_version=None):
@@ -109,8 +102,6 @@ def on_commit(task, *args):
 
 ROUTING_RETRY_AFTER = datetime.timedelta(seconds=60)
 SWEEP_BATCH = 500
-TITLE_MIN_LENGTH = 5
-DESCRIPTION_MIN_LENGTH = 10
 
 
 # States in which the handling agency works a report.

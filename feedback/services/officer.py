@@ -23,7 +23,8 @@ from ..models import (
     ReportStatus,
 )
 from ..officer_access import HANDLER_ROLES, roles_for
-from ..photos import MAX_PHOTOS, delete_files, save_photos
+from ..photos import delete_files, save_photos
+from ..rules import MAX_PHOTOS, ReportActionError
 from .common import (
     AGENCY_OPEN,
     ANSWER_MAX_LENGTH,
@@ -31,7 +32,6 @@ from .common import (
     CENTRE_OPEN,
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
-    ReportActionError,
     _bump,
     _check_handler,
     _check_leader,

@@ -8,9 +8,9 @@ from ..models import (
     ReportPhoto,
 )
 from ..officer_access import roles_for
+from ..rules import ReportActionError
 from .common import (
     REASON_MAX_LENGTH,
-    ReportActionError,
     _bump,
     _check_worker,
     _require,

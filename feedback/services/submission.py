@@ -5,8 +5,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from government import geo
-
 from ..models import (
     Channel,
     EventKind,
@@ -14,11 +12,9 @@ from ..models import (
     ReportCodeCounter,
     ReportStatus,
 )
-from ..photos import MAX_PHOTOS, delete_files, save_photos
+from ..photos import delete_files, save_photos
+from ..rules import DESCRIPTION_MIN_LENGTH, MAX_PHOTOS, TITLE_MIN_LENGTH, ReportActionError, check_point
 from .common import (
-    DESCRIPTION_MIN_LENGTH,
-    TITLE_MIN_LENGTH,
-    ReportActionError,
     log_event,
     now,
 )
@@ -57,20 +53,6 @@ def find_submission(reporter, key):
     """The report already filed with this form (idempotency key), or None."""
     key = scoped_idempotency_key(reporter, key)
     return Report.objects.filter(idempotency_key=key).first() if key else None
-
-
-def check_point(lat, lng):
-    """The unit at a map point; ReportActionError when the point is incomplete or outside the city."""
-    if (lat is None) != (lng is None):
-        raise ReportActionError(_("Vị trí trên bản đồ chưa đầy đủ. Vui lòng đánh dấu lại."))
-    if lat is None:
-        return None
-    unit = geo.unit_at(lat, lng)
-    if unit is None:
-        raise ReportActionError(
-            _("Vị trí đã chọn nằm ngoài thành phố Hải Phòng. Vui lòng đánh dấu một điểm trong thành phố.")
-        )
-    return unit
 
 
 def check_submission(*, category, title, description, unit, lat, lng, address):

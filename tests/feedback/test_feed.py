@@ -284,7 +284,7 @@ def test_private_reports_and_the_reporters_own_view_are_never_cached(client, wor
 def test_a_row_names_its_category_and_ward_even_when_the_category_was_retired(client, world, no_page_cache):
     """Rows take the names of categories and wards from memory (the active categories, the geo
     index); a report whose category was since retired still shows that category's name."""
-    from feedback.forms import forget_categories
+    from feedback.selectors import forget_categories
 
     report = file_report(world.alice, world.roads, title="Ổ gà thứ nhất")
     world.roads.name = "Giao thông (cũ)"
