@@ -1,8 +1,9 @@
 """Limits on sending SMS codes, on allauth's rate-limit machinery (ACCOUNT_RATE_LIMITS).
 
 Per number: 60 s between two codes, 3 in 15 minutes, 10 a day; per IP address: 20 an hour; and the
-city-wide daily budget (citizens.sms). allauth counts each limit under a cache lock, so parallel
-requests cannot both take the last unit (with Redis in production, across processes too).
+city-wide daily budget (citizens.sms). allauth counts each limit under a lock, so parallel
+requests cannot both take the last unit; both live in the database (citizens.ratelimit), so the
+limits hold across processes and stay the same while Redis is away: they guard the SMS budget.
 """
 
 from allauth.core import ratelimit

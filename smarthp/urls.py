@@ -6,6 +6,9 @@ from citizens import views as citizens_views
 
 from . import views
 
+# The database being away is a 503 "busy" page, not a 500 (smarthp.middleware).
+handler500 = "smarthp.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,11 +1,15 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+
+from .middleware import DATABASE_ERRORS, busy_response
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +25,11 @@ def _check_database():
 
 
 def _check_cache():
+    # The portal's cache answers misses while Redis is away: ask Redis itself (within its timeouts).
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        ping()
+        return
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return what was written")
@@ -29,13 +38,20 @@ def _check_cache():
 def _check_broker():
     from smarthp.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    # One attempt within about a second: the probe must answer before the load balancer's timeout.
+    with app.connection_for_write(connect_timeout=1) as conn:
+        conn.ensure_connection(max_retries=0, timeout=1)
 
 
 @never_cache
 def healthz(request):
-    """State of the database and, where configured, the broker and the cache: 200 when all are up."""
+    """Ready to serve (the database answers): 200; degraded (cache or broker away): still 200.
+
+    A web node without Redis still serves every page (smarthp.cache) and files reports (the sweeper
+    queues their routing once the broker is back), so a load balancer must keep it in service: the
+    answer is 200 with "status": "degraded" and the checks that failed. Without the database nothing
+    works: 503.
+    """
     checks = {"database": _check_database}
     if settings.REDIS_URL:
         checks["cache"] = _check_cache
@@ -50,5 +66,19 @@ def healthz(request):
             status[name] = "down"
         else:
             status[name] = "up"
-    healthy = all(value == "up" for value in status.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": status}, status=200 if healthy else 503)
+    if status["database"] != "up":
+        return JsonResponse({"status": "error", "checks": status}, status=503)
+    degraded = any(value != "up" for value in status.values())
+    return JsonResponse({"status": "degraded" if degraded else "ok", "checks": status})
+
+
+def server_error(request):
+    """handler500: the busy page (503) when the error is the database being away, else Django's 500.
+
+    Errors raised by a middleware before the view (the session or the signed-in user read from the
+    database) reach only this handler: see smarthp.middleware.DatabaseUnavailableMiddleware.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        return busy_response(request, exc)
+    return defaults.server_error(request)
