@@ -1,7 +1,8 @@
 """Demo data of the government app: the 114 units, agencies, a few residential groups, demo accounts.
 
 `load()` is idempotent: running it again finds everything in place and changes nothing. It is
-called first by `manage.py load_demo` (and `manage.py rundemo`).
+called first by `manage.py load_demo` (and `manage.py rundemo`). The units come with their
+boundaries (government/data/), so a map point finds its ward by polygon from the first run.
 
 Demo accounts (password of every one: demo12345; for trying the portal only, never in production):
 
@@ -22,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .models import AdministrativeUnit, Agency, AgencyKind, Membership, ResidentialGroup, Role
-from .services import import_residential_groups, import_unit_seats, import_units
+from .services import import_boundaries, import_residential_groups, import_unit_seats, import_units
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo password, demo data only
 
@@ -103,18 +104,21 @@ def load(stdout=None):
     """Create (or find in place) the government demo data; returns the counts of what exists."""
     units = import_units()
     seats = import_unit_seats()
-    say(stdout, f"Đơn vị hành chính: {units}; tọa độ trụ sở: {seats}.")
+    # After the seats, so that only the units without one get a seat derived from their boundary.
+    boundaries = import_boundaries()
+    say(stdout, f"Đơn vị hành chính: {units}; tọa độ trụ sở: {seats}; ranh giới: {boundaries}.")
 
     created = 0
-    for unit in AdministrativeUnit.objects.all():
+    # unit_id, not unit: comparing the related row would load each unit's boundary (2 MB in all).
+    for unit in AdministrativeUnit.objects.defer("boundary"):
         _agency, new = upsert(
             Agency,
             {"slug": f"ubnd-{unit.code}"},
-            {"name": f"UBND {unit.name}", "kind": AgencyKind.WARD_COMMITTEE, "unit": unit},
+            {"name": f"UBND {unit.name}", "kind": AgencyKind.WARD_COMMITTEE, "unit_id": unit.code},
         )
         created += new
     for slug, name, kind in CITY_AGENCIES:
-        _agency, new = upsert(Agency, {"slug": slug}, {"name": name, "kind": kind, "unit": None})
+        _agency, new = upsert(Agency, {"slug": slug}, {"name": name, "kind": kind, "unit_id": None})
         created += new
     say(stdout, f"Cơ quan: {created} thêm mới, {Agency.objects.count()} tất cả.")
 
@@ -142,6 +146,7 @@ def counts():
     return {
         "units": AdministrativeUnit.objects.count(),
         "units_with_seat": AdministrativeUnit.objects.filter(seat_lat__isnull=False).count(),
+        "units_with_boundary": AdministrativeUnit.objects.filter(boundary__isnull=False).count(),
         "agencies": Agency.objects.count(),
         "residential_groups": ResidentialGroup.objects.count(),
         "memberships": Membership.objects.count(),

@@ -40,6 +40,8 @@ BUNDLED_UNITS = DATA_DIR / "haiphong-units-2025.csv"
 # it until the official boundaries are imported; replace them with surveyed points when the city
 # provides them.
 BUNDLED_SEATS = DATA_DIR / "unit-seats.csv"
+# The boundaries of the 114 units, as published (see data/README.md for the source and its credit).
+BUNDLED_BOUNDARIES = DATA_DIR / "haiphong-units-2025-boundaries.geojson"
 
 # A generous box around the city, Bạch Long Vĩ island included. Anything outside is a file in
 # another coordinate system (VN-2000 metres) or with latitude and longitude swapped.
@@ -367,11 +369,13 @@ def _geometry(raw):
 
 
 @transaction.atomic
-def import_boundaries(file):
+def import_boundaries(file=BUNDLED_BOUNDARIES):
     """Set unit boundaries from a GeoJSON FeatureCollection (WGS 84, [longitude, latitude]).
 
     Each feature names its unit by a property `code`, `ma` or `nso_code` (the statistics-office code)
     and has a valid Polygon or MultiPolygon geometry. Problems are reported by feature number.
+    A unit without a seat gets one derived from its boundary (a point surely inside it); a seat
+    imported from a file is kept, a derived one follows its boundary when that changes.
     """
     text = _read_text(file)
     feature_label = _("Đối tượng")
@@ -424,14 +428,45 @@ def import_boundaries(file):
         if problem:
             errors.append((number, problem))
         elif code in known:
-            boundaries.setdefault(code, json.loads(shapely.to_geojson(geometry)))
+            boundaries.setdefault(code, geometry)
     if errors:
         raise DataImportError(errors, position_label=feature_label)
 
     result = ImportResult()
-    for code, boundary in boundaries.items():
-        _save_if_changed(known[code], {"boundary": boundary}, result)
+    for code, geometry in boundaries.items():
+        unit, boundary = known[code], _as_geojson(geometry)
+        _save_if_changed(unit, {"boundary": boundary, **_derived_seat(unit, boundary, geometry)}, result)
     return result
+
+
+def _as_geojson(geometry):
+    """A 2D Polygon or MultiPolygon as GeoJSON; twice as fast as shapely.to_geojson on the city's file."""
+
+    def rings(polygon):
+        return [shapely.get_coordinates(ring).tolist() for ring in (polygon.exterior, *polygon.interiors)]
+
+    if geometry.geom_type == "Polygon":
+        return {"type": "Polygon", "coordinates": rings(geometry)}
+    return {"type": "MultiPolygon", "coordinates": [rings(polygon) for polygon in geometry.geoms]}
+
+
+def _seat_inside(geometry):
+    point = geometry.representative_point()
+    return round(point.y, 6), round(point.x, 6)
+
+
+def _derived_seat(unit, boundary, geometry):
+    """The seat to store with a boundary: the unit's own when it came from a seats file, else a point
+    inside the boundary. A seat equal to the point derived from the old boundary was derived, so it
+    moves with the boundary (no flag needed to tell the two apart)."""
+    seat = (unit.seat_lat, unit.seat_lng)
+    if None in seat:
+        lat, lng = _seat_inside(geometry)
+        return {"seat_lat": lat, "seat_lng": lng}
+    if unit.boundary is None or unit.boundary == boundary or seat != _seat_inside(shape(unit.boundary)):
+        return {}
+    lat, lng = _seat_inside(geometry)
+    return {"seat_lat": lat, "seat_lng": lng}
 
 
 # --- Residential groups -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
     path("can-bo/phan-anh/", include("feedback.officer_urls")),
     path("can-bo/", include("government.urls")),
     path("phan-anh/", include("feedback.urls")),
+    path("ban-do/", include("government.map_urls")),
     path("thong-bao/", include("notices.urls")),
     path("api/open311/v2/", include("feedback.api_urls")),
     path("quan-tri/", admin.site.urls),
