@@ -1,5 +1,6 @@
 """Demo data of PAKN: the city's five categories with sub-categories, urgencies, routing rules,
-deadline policies and a few sample reports in the central wards.
+deadline policies, ten sample reports in the central wards made through the services, and the
+past six months of a few hundred more written in bulk (feedback.demo_bulk).
 
 `load()` is idempotent (run again, it changes nothing). It runs after government.demo, which made
 the units, the agencies ("ubnd-<code>" for every ward, the city departments, the utilities, the
@@ -25,7 +26,7 @@ from django.utils import timezone
 from government.demo import say, upsert
 from government.models import AdministrativeUnit, Agency
 
-from . import deadlines, services
+from . import deadlines, demo_bulk, services
 from . import photos as photo_pipeline
 from .models import (
     Answer,
@@ -421,5 +422,7 @@ def load(stdout=None):
     load_deadlines()
     say(stdout, f"Thời hạn xử lý: {DeadlinePolicy.objects.count()}.")
     reports = load_reports()
-    say(stdout, f"Phản ánh mẫu: {reports} thêm mới, {Report.objects.count()} tất cả.")
+    say(stdout, f"Phản ánh mẫu: {reports} thêm mới.")
+    months = demo_bulk.load()
+    say(stdout, f"Phản ánh của sáu tháng qua: {months} thêm mới, {Report.objects.count()} tất cả.")
     return {"categories": Category.objects.count(), "rules": RoutingRule.objects.count()}
