@@ -16,8 +16,8 @@ never meets one of them. The demo citizens who filed them (demo-citizen-01...) h
 usable password: nobody signs in as them, no text message goes out, and every step counts as
 notified already. Some chose to keep their report private, some to hide their name from the agency.
 
-The benchmarks (benchmarks/fillers.py) share the names and `keeping_given_times`; the project never
-imports the benchmarks.
+benchmarks/fillers.py fills at scale in the same way (and its name lists started these); the
+portal never imports the benchmarks, so what the demo needs lives here.
 """
 
 import contextlib
