@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from government.access import officer_required
+from smarthp.text import search_key
 
 from .. import deadlines
 from ..models import (
@@ -170,8 +171,6 @@ def _apply_filters(queryset, params, clock, *, deadline_filter=True):
         queryset = queryset.filter(clock.due_soon())
     query = params.get("q", "").strip()
     if query:
-        from smarthp.text import search_key
-
         queryset = queryset.filter(search_key__contains=search_key(query))
     return queryset
 

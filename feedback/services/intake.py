@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from citizens.phones import INVALID_PHONE, normalize_phone
+
 from ..models import (
     Channel,
     EventKind,
@@ -36,8 +38,6 @@ def intake_phone_report(
     report, and the receipt with the tracking code goes to that phone by SMS (`notify_event`).
     Returns the report.
     """
-    from citizens.phones import INVALID_PHONE, normalize_phone
-
     _check_operator(roles_for(actor))
     name = _required_text(caller_name, _("Vui lòng nhập họ tên người gọi."), 150)
     phone = normalize_phone(caller_phone)

@@ -23,7 +23,7 @@ from ..models import (
     ReportStatus,
 )
 from ..officer_access import HANDLER_ROLES, roles_for
-from ..photos import delete_files, save_photos
+from ..photos import PhotoError, delete_files, process, save_photos
 from ..rules import MAX_PHOTOS, ReportActionError
 from .common import (
     AGENCY_OPEN,
@@ -147,8 +147,6 @@ def _working_answer(report):
 
 def _process_uploads(uploads):
     """Check and re-encode answer photos before any row is locked (feedback.photos pipeline)."""
-    from ..photos import PhotoError, process
-
     _require(len(uploads) <= MAX_PHOTOS, _("Tối đa %(count)s ảnh.") % {"count": MAX_PHOTOS})
     processed = []
     for upload in uploads:

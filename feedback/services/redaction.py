@@ -8,6 +8,7 @@ from ..models import (
     ReportPhoto,
 )
 from ..officer_access import roles_for
+from ..photo_redaction import blur_region
 from ..rules import ReportActionError
 from .common import (
     REASON_MAX_LENGTH,
@@ -75,8 +76,6 @@ def set_photo_hidden(*, report_id, actor, photo_id, hidden, expected_version):
 def blur_photo(*, report_id, actor, photo_id, box, expected_version):
     """Blur a rectangle of a photo (faces, number plates) for good; `box` is (left, top, width, height)
     in percent of the image. The blurred copy replaces the image and its thumbnail."""
-    from ..photo_redaction import blur_region
-
     roles = roles_for(actor)
     try:
         left, top, width, height = (float(value) for value in box)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from government.models import Agency, AgencyKind
+from government.models import AdministrativeUnit, Agency, AgencyKind
 
 from .. import deadlines
 from ..models import (
@@ -204,8 +204,6 @@ def merge_duplicate(*, report_id, actor, original_code, expected_version):
 def correct_report(*, report_id, actor, expected_version, category_id=None, unit_code=None, address=None, reason=""):
     """Correct a report's category or place. A change that the routing rules send elsewhere re-routes
     the report (or sends it to 1022 triage when no rule matches)."""
-    from government.models import AdministrativeUnit
-
     roles = roles_for(actor)
     with transaction.atomic():
         report = lock_report(report_id, expected_version=expected_version)
