@@ -73,6 +73,10 @@ def profile_edit(request):
 def residential_groups(request):
     """The residential groups of one ward, for the profile form's second list."""
     ward = request.GET.get("ward", "")
+    if not (ward.isascii() and ward.isdigit() and len(ward) <= 5):
+        # Not a ward's code (units are keyed on 5 digits): no groups, rather than a query that
+        # PostgreSQL would refuse (a NUL) or one that cannot match.
+        return JsonResponse({"ward": "", "groups": []})
     groups = ResidentialGroup.objects.filter(unit_id=ward).order_by("name").values("id", "name")
     return JsonResponse({"ward": ward, "groups": list(groups)})
 

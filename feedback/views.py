@@ -274,7 +274,13 @@ def locate(request):
 def nearby(request):
     """Open reports of the same category within 250 m: "is this already reported?"."""
     point = _point(request)
-    category = Category.objects.filter(pk=request.GET.get("category") or 0, is_active=True).first()
+    category_id = request.GET.get("category", "")
+    # Not a category's number (letters, a NUL, a number past the column): nothing is near.
+    category = (
+        Category.objects.filter(pk=int(category_id), is_active=True).first()
+        if category_id.isascii() and category_id.isdigit() and len(category_id) <= 9
+        else None
+    )
     if point is None or category is None:
         return JsonResponse({"reports": []})
     found = selectors.nearby_open(lat=point[0], lng=point[1], category=category, user=request.user)
