@@ -45,8 +45,9 @@ def test_the_api_answers_json(quiet_client):
     assert response.json() == {"detail": "Hệ thống đang bận, vui lòng thử lại sau một phút."}
 
 
-def test_a_session_that_cannot_be_read_answers_the_busy_page(quiet_client, alice, monkeypatch):
+def test_a_session_that_cannot_be_read_answers_the_busy_page(quiet_client, alice, monkeypatch, settings):
     """The session is read by middleware before any view: the same page, not a 500."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # read from the database every time
     quiet_client.force_login(alice)
 
     def load(self):
