@@ -3,8 +3,10 @@
 //   data-map="picker": the report form's map; a tap drops the pin, the pin can be dragged.
 //   data-map="view":   one report's place.
 //   data-map="feed":   the pins of the reports listed on the page (li[data-lat]).
-// Tiles come from data-tile-url (settings.MAP_TILE_URL) when set; otherwise the pins are drawn on
-// a plain background.
+// Tiles come from data-tile-url (settings.MAP_TILE_URL) when set; otherwise the map's background is
+// the city's ward and commune outlines (data-boundaries-url, government.maps), with the names from
+// zoom LABEL_MIN_ZOOM on. Over tiles the outlines are an overlay that a button switches off. The ward
+// of the pin (picker) or of the report (view, data-unit) is drawn highlighted.
 (function () {
   "use strict";
   if (typeof window.L === "undefined") return; // Leaflet failed to load: the maps stay hidden
@@ -24,14 +26,149 @@
   function baseMap(element, center, zoom) {
     element.hidden = false;
     var map = L.map(element, { center: center, zoom: zoom, minZoom: 8, maxZoom: 19, scrollWheelZoom: false });
-    map.attributionControl.setPrefix(false); // only the tile source's own credit, no extra small link
+    map.attributionControl.setPrefix(false); // only the sources' own credits, no extra small link
     var tiles = element.getAttribute("data-tile-url");
     if (tiles) {
       L.tileLayer(tiles, { attribution: element.getAttribute("data-tile-attribution") || "", maxZoom: 19 }).addTo(map);
     } else {
       element.classList.add("map-plain");
     }
+    map.wards = wards(map, element, !!tiles);
     return map;
+  }
+
+  // --- Ward outlines ------------------------------------------------------------------------------
+
+  var LABEL_MIN_ZOOM = 13;
+  var STYLE = {
+    plain: { color: "#66758a", weight: 1, fillColor: "#fbfaf6", fillOpacity: 1 },
+    overlay: { color: "#3d4a5c", weight: 1.5, opacity: 0.8, fill: false },
+    current: { color: "#0b5cab", weight: 3, opacity: 1, fillColor: "#0b5cab", fillOpacity: 0.12, fill: true }
+  };
+
+  // Even-odd rule over every ring of the polygon: a point in a hole is outside.
+  function inPolygon(lng, lat, rings) {
+    var inside = false;
+    rings.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        if ((yi > lat) !== (yj > lat) && lng < (xj - xi) * (lat - yi) / (yj - yi) + xi) inside = !inside;
+      }
+    });
+    return inside;
+  }
+
+  function wardAt(features, latlng) {
+    for (var i = 0; i < features.length; i++) {
+      var polygons = features[i].geometry.coordinates;
+      for (var k = 0; k < polygons.length; k++) {
+        if (inPolygon(latlng.lng, latlng.lat, polygons[k])) return features[i].properties.code;
+      }
+    }
+    return null;
+  }
+
+  // The outlines load after the map shows; until then highlight() only remembers what to draw.
+  function wards(map, element, overTiles) {
+    var url = element.getAttribute("data-boundaries-url");
+    var state = { features: [], layers: {}, current: null, wanted: null };
+    var api = {
+      highlight: function (code) { state.wanted = { code: code }; apply(); },
+      highlightAt: function (latlng) { state.wanted = { latlng: latlng }; apply(); }
+    };
+    if (!url || !window.fetch) return api;
+
+    var base = overTiles ? STYLE.overlay : STYLE.plain;
+    map.createPane("wardLabels").style.zIndex = 450; // above the outlines, below the pins
+    var outlines = null, labels = L.layerGroup(), shown = true;
+
+    function apply() {
+      if (!outlines || !state.wanted) return;
+      var code = state.wanted.code !== undefined ? state.wanted.code : wardAt(state.features, state.wanted.latlng);
+      if (code === state.current) return;
+      mark(state.current, false);
+      state.current = code;
+      mark(code, true);
+    }
+
+    function mark(code, on) {
+      var entry = code && state.layers[code];
+      if (!entry) return;
+      entry.layer.setStyle(on ? STYLE.current : base);
+      if (on) entry.layer.bringToFront();
+      var path = entry.layer.getElement && entry.layer.getElement();
+      if (path) path.classList.toggle("map-ward-current", on);
+      var label = entry.label.getElement && entry.label.getElement();
+      if (label) label.classList.toggle("map-ward-label-current", on);
+    }
+
+    // Leaflet makes new path elements whenever the outlines are added again.
+    function decorate() {
+      outlines.eachLayer(function (layer) {
+        var path = layer.getElement && layer.getElement();
+        if (path) path.setAttribute("data-code", layer.feature.properties.code);
+      });
+      if (state.current) mark(state.current, true);
+    }
+
+    function showLabels() {
+      var wanted = shown && map.getZoom() >= LABEL_MIN_ZOOM;
+      if (wanted && !map.hasLayer(labels)) {
+        labels.addTo(map);
+        if (state.current) mark(state.current, true);
+      } else if (!wanted && map.hasLayer(labels)) {
+        labels.remove();
+      }
+    }
+
+    function toggleButton() {
+      var Toggle = L.Control.extend({
+        options: { position: "topright" },
+        onAdd: function () {
+          var button = L.DomUtil.create("button", "map-toggle");
+          button.type = "button";
+          button.textContent = element.getAttribute("data-text-boundaries") || "";
+          button.setAttribute("aria-pressed", "true");
+          L.DomEvent.disableClickPropagation(button);
+          L.DomEvent.on(button, "click", function () {
+            shown = !shown;
+            button.setAttribute("aria-pressed", shown ? "true" : "false");
+            if (shown) { outlines.addTo(map); decorate(); } else outlines.remove();
+            showLabels();
+          });
+          return button;
+        }
+      });
+      new Toggle().addTo(map);
+    }
+
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+      .then(function (data) {
+        state.features = data.features || [];
+        outlines = L.geoJSON(data, {
+          interactive: false, // a tap goes to the map (the picker drops its pin there)
+          attribution: element.getAttribute("data-boundaries-credit") || "",
+          style: function () { return base; },
+          onEachFeature: function (feature, layer) {
+            var name = document.createElement("span");
+            name.textContent = feature.properties.name;
+            var point = feature.properties.label;
+            var label = L.tooltip({ permanent: true, direction: "center", className: "map-ward-label", pane: "wardLabels", interactive: false })
+              .setLatLng([point[1], point[0]]).setContent(name);
+            labels.addLayer(label);
+            state.layers[feature.properties.code] = { layer: layer, label: label };
+          }
+        }).addTo(map);
+        decorate();
+        element.classList.add("map-outlined");
+        map.on("zoomend", showLabels);
+        showLabels();
+        if (overTiles) toggleButton();
+        apply();
+      })
+      .catch(function () { /* no outlines: the map keeps its plain background */ });
+    return api;
   }
 
   function number(value) {
@@ -55,6 +192,7 @@
       } else {
         marker.setLatLng(latlng);
       }
+      map.wards.highlightAt(latlng);
       if (announce) {
         element.dispatchEvent(new CustomEvent("report:point-picked", {
           bubbles: true, detail: { lat: latlng.lat, lng: latlng.lng }
@@ -76,6 +214,7 @@
     var latlng = [number(element.getAttribute("data-lat")), number(element.getAttribute("data-lng"))];
     var map = baseMap(element, latlng, 16);
     L.marker(latlng, { icon: pin, keyboard: false }).addTo(map);
+    if (element.getAttribute("data-unit")) map.wards.highlight(element.getAttribute("data-unit"));
   }
 
   function feed(element) {
