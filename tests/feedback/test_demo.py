@@ -90,6 +90,8 @@ def test_the_months_of_reports_keep_deadlines_from_their_own_backdated_steps(loa
 
 
 def test_the_le_chan_leader_has_a_queue_of_dozens_some_overdue_some_to_approve(loaded):
+    """The Lê Chân leader's "to handle" tab (assigned, in progress, reopened) holds dozens on the
+    first start, some past their deadline, some within it, and answers waiting for approval."""
     from feedback import deadlines
     from feedback.models import Answer, AnswerStatus, Rating
 
@@ -119,6 +121,7 @@ def test_the_current_months_figures_are_not_empty(loaded):
 
 
 def test_the_reporters_are_demo_citizens_some_public_some_private(loaded):
+    """Every bulk report has a demo citizen as its reporter; the private ones stay off the public feed."""
     bulk = Report.objects.filter(idempotency_key__startswith=demo_bulk.BULK_KEY_PREFIX)
     assert not bulk.filter(reporter__isnull=True).exists()
     assert set(bulk.values_list("reporter__username", flat=True)) <= {
