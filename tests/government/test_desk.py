@@ -231,9 +231,9 @@ class TestNavigation:
         links = nav_links(client.get(board).content.decode())
         assert [label for label, _href, _current in links] == [
             "Tổng quan",
-            "Chờ phân loại (1022)",
+            "Chờ phân loại",
             "Toàn thành phố",
-            "Nhập phản ánh qua điện thoại",
+            "Nhập phản ánh",
             "Tra cứu người gọi",
             "Thống kê",
         ]
