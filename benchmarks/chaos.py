@@ -585,8 +585,8 @@ def main(argv=None):
             f"for {duration:.0f} s"
         )
         print(
-            f"faults: kill -9 a worker every {args.kill_every:g} s; Redis away for {args.outage_seconds:g} s "
-            f"from {outage_at:.0f} s; PostgreSQL restart "
+            f"faults: kill -9 a worker {f'every {args.kill_every:g} s' if args.kill_every else 'never'}; "
+            f"Redis away for {args.outage_seconds:g} s from {outage_at:.0f} s; PostgreSQL restart "
             f"{'none' if args.no_pg_restart else f'at {0.1 * duration:.0f} s'}"
         )
         start = time.monotonic()
