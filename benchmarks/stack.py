@@ -11,7 +11,7 @@ it started at the end, and nothing else:
   as the `postgres` OS user when the script runs as root);
 - `Child`: a worker, beat or gunicorn, restarted when it exits (`restart: unless-stopped`);
 - `Gunicorn`: the web server with docker-compose's command line;
-- `citizens()` and `session_cookie()`: signed-in people without going through the sign-in pages;
+- `bench_citizens()` and `session_cookie()`: signed-in people without going through the sign-in pages;
 - `OpenLoop`: requests at a fixed rate whether or not the earlier ones have finished.
 """
 
