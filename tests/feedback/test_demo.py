@@ -10,15 +10,38 @@ from government import demo as government_demo
 from government.models import AdministrativeUnit
 
 
-@pytest.fixture
-def loaded(transactional_db):
-    from government import geo
+@pytest.fixture(scope="module")
+def _demo_in_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for the whole module (a load takes seconds) and committed as on a real
+    first start: the sample reports route on commit, with tasks run in-process. The database is
+    flushed afterwards, as transactional_db would, so the next module starts empty."""
+    from django.core.management import call_command
+    from django.test import override_settings
 
-    geo.forget_index()
-    government_demo.load()
-    demo.load()
-    yield
-    geo.forget_index()
+    from government import geo
+    from smarthp.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    media = tmp_path_factory.mktemp("demo-media")
+    try:
+        with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=hashers):
+            geo.forget_index()
+            try:
+                government_demo.load()
+                demo.load()
+                yield
+            finally:
+                geo.forget_index()
+                call_command("flush", interactive=False, verbosity=0)
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def loaded(_demo_in_database, db):
+    """Each test reads the loaded demo inside its own transaction, rolled back after it."""
 
 
 def test_the_demo_loads_once_and_routes_like_the_city(loaded):
