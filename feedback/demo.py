@@ -278,9 +278,10 @@ def load_routing():
                 created += new
     existing = set(RoutingRule.objects.filter(unit__isnull=False).values_list("category__slug", "unit_id"))
     new_rules = []
+    units = list(AdministrativeUnit.objects.only("pk", "code"))  # decoding every boundary twice took ~0.5 s a load
     for slug in WARD_ROUTED:
         category = Category.objects.get(slug=slug)
-        for unit in AdministrativeUnit.objects.all():
+        for unit in units:
             agency = agencies.get(f"ubnd-{unit.code}")
             if agency is not None and (slug, unit.code) not in existing:
                 new_rules.append(RoutingRule(category=category, unit=unit, agency=agency))
