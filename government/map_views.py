@@ -20,7 +20,7 @@ def boundaries(request):
 
     Public and the same for everyone: cached a day by browsers and proxies; a browser that already
     holds this version (If-None-Match, If-Modified-Since) gets a 304. Sent gzipped to a browser that
-    accepts it (about 115 KB instead of 470 KB).
+    accepts it (116 KB instead of 482 KB for the 114 bundled units).
     """
     layer = maps.boundary_layer()
     gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))

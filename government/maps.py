@@ -3,8 +3,8 @@
 The outlines are simplified with shapely's `simplify` (preserve_topology) at SIMPLIFY_DEGREES and
 their coordinates rounded to 5 decimals (about 1 m). Measured on the 114 bundled units: 88,310
 points become about 22,000; the outline moves at most 16 m from the published line (the lookup
-of a pin, government.geo, uses the full boundaries, not these); the layer is about 470 KB as
-JSON and 115 KB gzipped, which is what a phone downloads (once a day: the response is cached).
+of a pin, government.geo, uses the full boundaries, not these); the layer is 482 KB as
+JSON and 116 KB gzipped (level 9), which is what a phone downloads (once a day: the response is cached).
 Two neighbours are simplified apart, so at street zoom their common border may show as two lines
 a few metres apart; shapely's coverage_simplify keeps shared borders together, but the published
 boundaries are not quite a coverage (one overlap, one hole) and it doubles the size.
