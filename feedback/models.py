@@ -415,22 +415,12 @@ class ReportEvent(models.Model):
     # When the sweeper last queued the notification task again (the first message left on commit,
     # at created_at): it waits a minute before queueing it once more.
     notify_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Set when the SMS to the phone kept on a report filed without an account (a 1022 caller's) is
-    # claimed for sending (feedback.services.send_contact_sms): a redelivered task sends it once.
-    contact_sms_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Set when that SMS is queued; the sweeper queues it again while it stays unsent (a lost message).
-    contact_sms_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(
                 fields=["created_at"], condition=models.Q(notified_at__isnull=True), name="event_not_notified"
-            ),
-            models.Index(
-                fields=["contact_sms_queued_at"],
-                condition=models.Q(contact_sms_sent_at__isnull=True, contact_sms_queued_at__isnull=False),
-                name="event_contact_sms_unsent",
             ),
         ]
         verbose_name = _("bước xử lý")
@@ -508,36 +498,6 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.report_id}"
-
-
-class Notification(models.Model):
-    """An in-site notice for a person (the bell on the citizen site)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    event = models.ForeignKey(ReportEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    # Claimed (set) by the SMS task before it sends, so a redelivered task does not send twice.
-    sms_sent_at = models.DateTimeField(null=True, blank=True)
-    # Set when the notice's SMS is queued (key steps, to a user with a phone). The sweeper queues it
-    # again while it stays unsent, so a message lost with the broker does not lose the SMS.
-    sms_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
-            models.Index(
-                fields=["sms_queued_at"],
-                condition=models.Q(sms_sent_at__isnull=True, sms_queued_at__isnull=False),
-                name="notification_sms_unsent",
-            ),
-        ]
-
-    def __str__(self):
-        return self.text
 
 
 class AnswerTemplate(models.Model):

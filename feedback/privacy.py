@@ -3,13 +3,13 @@ erasing their account does to their reports.
 
 Erasure: the reports stay (the city must keep what it was told and how it answered) but lose every
 link to the person: the reporter becomes empty (on_delete=SET_NULL), and the contact name and phone,
-and the idempotency key that carries the account's id, are cleared here. Follows and notices go
-with the account; the follower counts they added are taken back.
+and the idempotency key that carries the account's id, are cleared here. Follows go with the
+account (notices are the notice pipeline's: notices.privacy); the follower counts they added are taken back.
 """
 
 from django.db.models import F
 
-from .models import Follow, Notification, Rating, Report
+from .models import Follow, Rating, Report
 
 
 def _iso(value):
@@ -55,12 +55,6 @@ def export_sections(sender, user, **kwargs):
         "followed_reports": list(
             Follow.objects.filter(user=user).order_by("created_at").values_list("report__code", flat=True)
         ),
-        "notifications": [
-            {"text": text, "at": _iso(at), "read": read_at is not None}
-            for text, at, read_at in Notification.objects.filter(user=user)
-            .order_by("created_at")
-            .values_list("text", "created_at", "read_at")
-        ],
     }
 
 

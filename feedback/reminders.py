@@ -14,13 +14,18 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from government.models import Membership, Role
+from notices import services as notice_pipeline
+from notices.models import Notice
 
 from . import deadlines
-from .models import Notification, Report, ReportStatus
+from .models import Report, ReportStatus
+from .services.notices import OFFICER_NOTICE_KIND
 
 BATCH = 2000
 
@@ -46,18 +51,29 @@ def _create_once(wanted):
     """Create the (user_id, report, text) notices that do not exist yet; return how many were new."""
     if not wanted:
         return 0
+    reports = {report.pk: report for _user, report, _text in wanted}
     existing = set(
-        Notification.objects.filter(
-            report_id__in={report.pk for _user, report, _text in wanted}, text__in={text for *_rest, text in wanted}
-        ).values_list("user_id", "report_id", "text")
+        Notice.objects.filter(
+            target_type=ContentType.objects.get_for_model(Report),
+            target_id__in=reports,
+            text__in={text for *_rest, text in wanted},
+        ).values_list("user_id", "target_id", "text")
     )
-    fresh = [
-        Notification(user_id=user_id, report=report, text=text)
-        for user_id, report, text in wanted
-        if (user_id, report.pk, text) not in existing
-    ]
-    Notification.objects.bulk_create(fresh)
-    return len(fresh)
+    created = 0
+    for user_id, report, text in wanted:
+        if (user_id, report.pk, text) in existing:
+            continue
+        existing.add((user_id, report.pk, text))
+        created += len(
+            notice_pipeline.notify(
+                user_ids=[user_id],
+                text=text,
+                kind=OFFICER_NOTICE_KIND,
+                url=reverse("feedback_officer:workspace", args=[report.code]),
+                target=report,
+            )
+        )
+    return created
 
 
 def _due(report):
@@ -122,13 +138,12 @@ def _operator_digest(now):
         .values_list("pk", flat=True)
     )
     already = set(
-        Notification.objects.filter(user_id__in=operators, report__isnull=True, text__startswith=prefix).values_list(
-            "user_id", flat=True
-        )
+        Notice.objects.filter(
+            user_id__in=operators, kind=OFFICER_NOTICE_KIND, target_id__isnull=True, text__startswith=prefix
+        ).values_list("user_id", flat=True)
     )
-    fresh = [Notification(user_id=user_id, text=text) for user_id in sorted(operators - already)]
-    Notification.objects.bulk_create(fresh)
-    return len(fresh)
+    board = reverse("feedback_officer:board")
+    return len(notice_pipeline.notify(user_ids=operators - already, text=text, kind=OFFICER_NOTICE_KIND, url=board))
 
 
 def send_deadline_reminders(now=None):

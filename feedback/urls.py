@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from . import stats_views, views
 
@@ -13,7 +14,8 @@ urlpatterns = [
     path("thong-ke/xuat.csv", stats_views.public_stats_export, {"fmt": "csv"}, name="stats_csv"),
     path("gui/", views.submit, name="submit"),
     path("cua-toi/", views.mine, name="mine"),
-    path("thong-bao/", views.notifications, name="notifications"),
+    # Notices of every app live at /thong-bao/ now (the notice pipeline); old links still arrive.
+    path("thong-bao/", RedirectView.as_view(pattern_name="notices:index", permanent=True), name="notifications"),
     path("dia-ban/", views.locate, name="locate"),
     path("gan-day/", views.nearby, name="nearby"),
     path("vi-tri-anh/", views.photo_location, name="photo_location"),

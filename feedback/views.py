@@ -18,7 +18,7 @@ from government import geo
 from . import pagecache, selectors, services
 from . import photos as photo_pipeline
 from .forms import FeedFilterForm, RatingForm, ReopenForm, ReportForm, active_categories, active_urgencies
-from .models import AnswerStatus, Category, Notification, PhotoKind, ReportStatus
+from .models import AnswerStatus, Category, PhotoKind, ReportStatus
 
 
 def _map_settings():
@@ -224,20 +224,6 @@ def mine(request):
         "feedback/mine.html",
         {"reports": reports, "following": following, "older_url": _page_url(request, cursor) if cursor else None},
     )
-
-
-@login_required
-def notifications(request):
-    """The citizen's notices, newest first (the latest 50); a button marks them all read."""
-    notices = list(
-        Notification.objects.filter(user=request.user)
-        .select_related("report")
-        .only("pk", "text", "created_at", "read_at", "report__code")[:50]
-    )
-    if request.method == "POST":
-        services.mark_notifications_read(user=request.user)
-        return redirect("feedback:notifications")
-    return render(request, "feedback/notifications.html", {"notices": notices})
 
 
 # --- Small JSON helpers for the report form's script (the form works without them) -------------

@@ -6,13 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from government.models import AdministrativeUnit
+from notices import selectors as notice_selectors
 
 from .. import officer_pagecache, services
 from ..models import (
     Answer,
     AnswerStatus,
     Category,
-    Notification,
     Report,
     ReportStatus,
 )
@@ -146,6 +146,6 @@ def queue(request):
             "units": AdministrativeUnit.objects.only("code", "name"),
             "officers": officers,
             "filters": _filter_values(request.GET),
-            "unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count(),
+            "unread": notice_selectors.unread_count(request.user),
         },
     )

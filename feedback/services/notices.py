@@ -1,9 +1,10 @@
-"""Notices: in-site notices and SMS about a report's steps.
+"""What a report's steps tell people, handed to the shared notice pipeline (notices.services).
 
-Notices: every public status change is announced to the reporter and the report's followers (not
-to the person who made the change): an in-site Notification always, an SMS for the key steps
-(received, answered). Call `queue_notification(event)` after logging such an event; the task
-claims the event (`notified_at`) so a redelivered message or the sweeper never notifies twice.
+Every public status change is announced to the reporter and the report's followers (not to the
+person who made the change): an in-site notice always, an SMS for the key steps (received,
+answered). Call `queue_notification(event)` after logging such an event; the task claims the event
+(`notified_at`) so a redelivered message or the sweeper never notifies twice. Sending the SMS, the
+daily cap and the sweep of lost SMS are the pipeline's, not this module's.
 """
 
 import datetime
@@ -14,16 +15,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from smarthp.text import ascii_fold
+from notices import services as notice_pipeline
 
 from ..models import (
     EventKind,
     Follow,
-    Notification,
     ReportEvent,
     ReportStatus,
 )
@@ -39,6 +40,9 @@ NOTIFY_RETRY_AFTER = datetime.timedelta(seconds=60)
 # Older notices are not worth sending any more (the citizen has seen the page since).
 NOTIFY_GIVE_UP_AFTER = datetime.timedelta(days=2)
 SMS_EVENT_KINDS = frozenset({EventKind.RECEIVED, EventKind.ANSWERED})
+# The `kind` of the notices this app sends: to citizens about a report, to officers about their work.
+NOTICE_KIND = "feedback.report"
+OFFICER_NOTICE_KIND = "feedback.officer"
 
 
 def _notifiable():
@@ -75,13 +79,14 @@ def notice_text(event):
 
 
 def notify_event(event_id):
-    """Create the in-site notices for an event and queue its SMS. Returns the notices created.
+    """Tell the reporter and followers about an event, through the shared notice pipeline: an
+    in-site notice each and, for the key steps, an SMS; the phone kept on a report filed without an
+    account (a 1022 caller's) gets the SMS too. Returns the notices created.
 
     Claims the event first (a conditional UPDATE of `notified_at`): a second call for the same event,
-    from a redelivered message or the sweeper, does nothing.
+    from a redelivered message or the sweeper, does nothing. The claim and the notices (the SMS
+    outbox) commit together.
     """
-    from ..tasks import send_contact_sms_task, send_notice_sms_task
-
     with transaction.atomic():
         if not ReportEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=now()):
             return []
@@ -93,30 +98,13 @@ def notify_event(event_id):
         if report.reporter_id is not None:
             recipients.add(report.reporter_id)
         recipients.discard(event.actor_id)
-        users = get_user_model().objects.filter(pk__in=recipients, is_active=True).only("pk", "phone")
         text = notice_text(event)
         texts = event.kind in SMS_EVENT_KINDS
-        current = now()
-        notices = Notification.objects.bulk_create(
-            [
-                Notification(
-                    user=user,
-                    report=report,
-                    event=event,
-                    text=text,
-                    sms_queued_at=current if texts and user.phone else None,
-                )
-                for user in users
-            ]
-        )
-        if texts:
-            texted = {user.phone for user in users if user.phone}
-            for notice in notices:
-                if notice.sms_queued_at:
-                    on_commit(send_notice_sms_task, notice.pk)
-            if _texts_contact_phone(report, event, texted):
-                ReportEvent.objects.filter(pk=event.pk).update(contact_sms_queued_at=current)
-                on_commit(send_contact_sms_task, event.pk)
+        about = {"kind": NOTICE_KIND, "url": report.get_absolute_url(), "target": report, "source": event}
+        notices = notice_pipeline.notify(user_ids=recipients, text=text, sms=texts, **about)
+        texted = {notice.user.phone for notice in notices if notice.sms_queued_at}
+        if texts and _texts_contact_phone(report, event, texted):
+            notice_pipeline.text_phone(phone=report.contact_phone, text=text, **about)
     return notices
 
 
@@ -130,51 +118,6 @@ def _texts_contact_phone(report, event, texted):
         return True
     actor_phone = get_user_model().objects.filter(pk=event.actor_id).values_list("phone", flat=True).first()
     return report.contact_phone != actor_phone
-
-
-def sms_text(text, report):
-    """A notice as a text message: no diacritics (brandname SMS are plain GSM text) and a link."""
-    url = settings.SITE_ROOT.rstrip("/") + report.get_absolute_url()
-    return f"{ascii_fold(text)} {url}"
-
-
-def send_notice_sms(notice_id):
-    """Send the SMS for one notice, at most once: the notice is claimed (sms_sent_at) before sending.
-
-    Returns True when a message went out. A message that cannot be sent (daily budget spent) is
-    logged and not retried.
-    """
-    if not Notification.objects.filter(pk=notice_id, sms_sent_at__isnull=True).update(sms_sent_at=now()):
-        return False
-    notice = Notification.objects.select_related("user", "report").get(pk=notice_id)
-    if not notice.user.phone or notice.report is None:
-        return False
-    return _send_sms(notice.user.phone, sms_text(notice.text, notice.report))
-
-
-def send_contact_sms(event_id):
-    """SMS for a report filed without an account (1022 phone calls): to the phone on the report.
-
-    At most once per event: the event is claimed (contact_sms_sent_at) before sending, so a
-    redelivered task sends nothing. Returns True when a message went out.
-    """
-    if not ReportEvent.objects.filter(pk=event_id, contact_sms_sent_at__isnull=True).update(contact_sms_sent_at=now()):
-        return False
-    event = ReportEvent.objects.select_related("report", "agency").get(pk=event_id)
-    if not event.report.contact_phone:
-        return False
-    return _send_sms(event.report.contact_phone, sms_text(notice_text(event), event.report))
-
-
-def _send_sms(phone, text):
-    from citizens.sms import SmsBudgetExhausted, send_sms
-
-    try:
-        send_sms(phone, text)
-    except SmsBudgetExhausted:
-        log.warning("report notice SMS not sent: the daily SMS budget is spent")
-        return False
-    return True
 
 
 def sweep_unnotified(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
@@ -196,30 +139,6 @@ def sweep_unnotified(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
         .values_list("pk", "notify_queued_at")[:limit]
     )
     return _queue_again(pending, ReportEvent.objects, "notify_queued_at", notify_event_task)
-
-
-def sweep_unsent_sms(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
-    """Queue again the SMS of notices, and of 1022 callers, queued more than `older_than` ago and
-    still unsent: their message was lost with the broker, or never left. Returns how many were queued.
-    """
-    from ..tasks import send_contact_sms_task, send_notice_sms_task
-
-    current = now()
-    queued = 0
-    for rows, queued_field, sent_field, task in (
-        (Notification.objects, "sms_queued_at", "sms_sent_at", send_notice_sms_task),
-        (ReportEvent.objects, "contact_sms_queued_at", "contact_sms_sent_at", send_contact_sms_task),
-    ):
-        pending = (
-            rows.filter(
-                **{f"{sent_field}__isnull": True, f"{queued_field}__lt": current - older_than},
-                created_at__gte=current - NOTIFY_GIVE_UP_AFTER,
-            )
-            .order_by(queued_field, "pk")
-            .values_list("pk", queued_field)[:limit]
-        )
-        queued += _queue_again(pending, rows, queued_field, task)
-    return queued
 
 
 def _queue_again(pending, rows, queued_field, task):
@@ -245,9 +164,12 @@ def _queue_again(pending, rows, queued_field, task):
 
 
 def notify_officers(users, report, text):
-    """In-site notices for officers (assignment, approval requests, answers sent back, reminders)."""
-    Notification.objects.bulk_create([Notification(user=user, report=report, text=text[:300]) for user in users])
-
-
-def mark_notifications_read(*, user):
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now())
+    """In-site notices for officers (assignment, approval requests, answers sent back), linking to
+    the report's workspace."""
+    notice_pipeline.notify(
+        user_ids=[user.pk for user in users],
+        text=text,
+        kind=OFFICER_NOTICE_KIND,
+        url=reverse("feedback_officer:workspace", args=[report.code]),
+        target=report,
+    )

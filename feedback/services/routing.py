@@ -35,7 +35,7 @@ from .common import (
     now,
     set_status,
 )
-from .notices import queue_notification, sweep_unnotified, sweep_unsent_sms
+from .notices import queue_notification, sweep_unnotified
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +190,6 @@ def routing_agency_for(category, unit):
 
 
 def sweep():
-    """What the periodic sweeper does: (reports queued for routing, events queued for notices,
-    SMS queued again)."""
-    return sweep_unrouted(), sweep_unnotified(), sweep_unsent_sms()
+    """What the periodic sweeper does: (reports queued for routing, events queued for notices).
+    The SMS of those notices are swept by the notice pipeline (notices.tasks.sweep_task)."""
+    return sweep_unrouted(), sweep_unnotified()

@@ -7,6 +7,8 @@ import pytest
 from citizens.models import OutboundSms
 from feedback import services
 from feedback.models import EventKind, Follow, Report, ReportEvent
+from notices import services as notice_pipeline
+from notices.models import Notice
 from tests.feedback.officer_world import build
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,8 @@ def test_the_callers_sms_is_sent_once_however_often_its_task_runs(w, django_capt
     answered = ReportEvent.objects.get(report=report, kind=EventKind.ANSWERED)
     assert answered.notified_at is not None
     assert services.notify_event(answered.pk) == []  # claimed: nothing queued again
-    assert services.send_contact_sms(answered.pk) is False  # a redelivered task sends nothing
+    caller_notice = Notice.objects.from_source(answered).get(user__isnull=True)
+    assert notice_pipeline.send_sms(caller_notice.pk) is False  # a redelivered task sends nothing
     assert len(texts_to(CALLER)) == 2
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from feedback.models import Notification, Report, ReportStatus
+from feedback.models import Report, ReportStatus
 from feedback.reminders import send_deadline_reminders
 from feedback.tasks import send_deadline_reminders_task
+from notices.models import Notice
 from tests.feedback.officer_world import build, file_report
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def w(make_user):
 
 
 def notices(user):
-    return list(Notification.objects.filter(user=user).values_list("text", flat=True))
+    return list(Notice.objects.filter(user=user).values_list("text", flat=True))
 
 
 def test_due_soon_goes_to_the_assigned_officer(w):
@@ -60,9 +61,9 @@ def test_running_again_reminds_nobody_twice(w):
     report = file_report(w, status=ReportStatus.IN_PROGRESS, assignee=w.officer)
     Report.objects.filter(pk=report.pk).update(answer_due_at=timezone.now() - dt.timedelta(hours=2))
     send_deadline_reminders()
-    count = Notification.objects.count()
+    count = Notice.objects.count()
     assert send_deadline_reminders() == (0, 0)
-    assert Notification.objects.count() == count
+    assert Notice.objects.count() == count
 
 
 def test_a_restarted_clock_reminds_again(w):
@@ -78,7 +79,7 @@ def test_finished_and_far_off_reports_are_left_alone(w):
     file_report(w, status=ReportStatus.ANSWERED, answer_due_at=timezone.now() - dt.timedelta(days=3))
     file_report(w, accept_due_at=timezone.now() + dt.timedelta(days=30))
     assert send_deadline_reminders() == (0, 0)
-    assert not Notification.objects.exists()
+    assert not Notice.objects.exists()
 
 
 def test_the_task_is_scheduled_and_runs():

@@ -13,12 +13,12 @@ from feedback.models import (
     Channel,
     EventKind,
     Follow,
-    Notification,
     PhotoKind,
     Report,
     ReportPhoto,
     ReportStatus,
 )
+from notices.models import Notice
 from tests.feedback.officer_world import build, file_report, jpeg_upload
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def snapshot(report):
         report.title,
         report.events.count(),
         Answer.objects.filter(report=report).count(),
-        Notification.objects.count(),
+        Notice.objects.count(),
     )
 
 
@@ -122,7 +122,7 @@ class TestAssign:
         assert report.assignee == w.officer2
         event = report.events.last()
         assert event.kind == EventKind.ASSIGNED_OFFICER and not event.is_public
-        assert Notification.objects.filter(user=w.officer2, report=report).exists()
+        assert Notice.objects.about(report).filter(user=w.officer2).exists()
 
     def test_an_officer_of_another_agency_cannot_be_assigned(self, w):
         report = accepted(w)
@@ -180,7 +180,7 @@ class TestAnswer:
         report.refresh_from_db()
         assert answer.status == AnswerStatus.PENDING
         assert report.status == ReportStatus.IN_PROGRESS
-        assert Notification.objects.filter(user=w.leader, report=report).exists()
+        assert Notice.objects.about(report).filter(user=w.leader).exists()
 
         services.approve_answer(report_id=report.pk, actor=w.leader, expected_version=report.version)
         report.refresh_from_db()
@@ -219,7 +219,7 @@ class TestAnswer:
         )
         report.refresh_from_db()
         assert Answer.objects.get(report=report).status == AnswerStatus.SENT_BACK
-        assert Notification.objects.filter(user=w.officer, report=report, text__contains="Ghi rõ ngày sửa").exists()
+        assert Notice.objects.about(report).filter(user=w.officer, text__contains="Ghi rõ ngày sửa").exists()
         # The officer rewrites the same answer and submits it again.
         services.save_answer(
             report_id=report.pk, actor=w.officer, text="Sửa ngày 3/3.", submit=True, expected_version=report.version

@@ -6,7 +6,8 @@
 import json
 
 from citizens.services import erase_account, export_user_data
-from feedback.models import Follow, Notification, Report
+from feedback.models import Follow, Report
+from notices.models import Notice
 from tests.feedback.citizen_world import file_report, fresh_geo_index, world  # noqa: F401
 
 
@@ -38,5 +39,5 @@ def test_erasing_an_account_keeps_its_reports_without_any_link_to_the_person(cli
     assert (report.contact_name, report.contact_phone) == ("", "")
     assert report.title == "Ổ gà trước nhà"  # what the city was told stays
     assert Report.objects.get(pk=followed.pk).follower_count == 0
-    assert not Notification.objects.filter(report=report).exists()
+    assert not Notice.objects.about(report).exists()
     assert client.get(report.get_absolute_url()).status_code == 200

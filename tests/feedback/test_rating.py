@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback import services
-from feedback.models import Answer, AnswerStatus, EventKind, Follow, Notification, Rating, Report, ReportStatus
+from feedback.models import Answer, AnswerStatus, EventKind, Follow, Rating, Report, ReportStatus
+from notices.models import Notice
 from tests.feedback.citizen_world import file_report, fresh_geo_index, world  # noqa: F401
 
 
@@ -104,8 +105,8 @@ def test_reopening_sends_it_back_to_the_same_agency(client, world, answered):
     event = report.events.get(kind=EventKind.REOPENED)
     assert event.actor == world.alice and "mưa" in event.message
     # The follower hears of it; the reporter, who did it, does not.
-    assert Notification.objects.filter(event=event, user=world.bob).exists()
-    assert not Notification.objects.filter(event=event, user=world.alice).exists()
+    assert Notice.objects.from_source(event).filter(user=world.bob).exists()
+    assert not Notice.objects.from_source(event).filter(user=world.alice).exists()
 
 
 def test_reopening_after_seven_days_is_refused(client, world):
@@ -171,7 +172,7 @@ def test_my_reports_lists_mine_with_their_status(client, world):
 def test_notices_page_lists_and_marks_read(client, world):
     report = file_report(world.alice, world.roads)
     client.force_login(world.alice)
-    page = client.get(reverse("feedback:notifications")).content.decode()
+    page = client.get(reverse("notices:index")).content.decode()
     assert report.code in page and "Chưa đọc" in page
-    client.post(reverse("feedback:notifications"))
-    assert not Notification.objects.filter(user=world.alice, read_at__isnull=True).exists()
+    client.post(reverse("notices:index"))
+    assert not Notice.objects.filter(user=world.alice, read_at__isnull=True).exists()

@@ -13,8 +13,11 @@ from kombu.exceptions import OperationalError
 
 from citizens.models import OutboundSms
 from feedback import services, tasks
-from feedback.models import EventKind, Follow, Notification, Report, ReportEvent, ReportStatus, RoutingRule
+from feedback.models import EventKind, Follow, Report, ReportEvent, ReportStatus, RoutingRule
 from government.models import Agency, AgencyKind
+from notices import services as notice_pipeline
+from notices import tasks as notice_tasks
+from notices.models import Notice
 from tests.feedback.citizen_world import (  # noqa: F401
     NGO_QUYEN_POINT,
     file_report,
@@ -139,8 +142,7 @@ def broker_down(monkeypatch):
     for task in (
         tasks.route_report_task,
         tasks.notify_event_task,
-        tasks.send_notice_sms_task,
-        tasks.send_contact_sms_task,
+        notice_tasks.send_sms_task,
     ):
         monkeypatch.setattr(task, "delay", refuse)
     return monkeypatch
@@ -257,7 +259,7 @@ def test_the_reporter_and_followers_are_told_of_each_status_change(world):
             services.lock_report(report.pk), ReportStatus.IN_PROGRESS, kind=EventKind.ACCEPTED, actor=world.ward_officer
         )
     services.notify_event(event.pk)
-    texts = dict(Notification.objects.filter(event=event).values_list("user__username", "text"))
+    texts = dict(Notice.objects.from_source(event).values_list("user__username", "text"))
     assert set(texts) == {"alice", "bob"}  # not the officer who acted
     assert report.code in texts["bob"] and "Đang xử lý" in texts["bob"]
     assert OutboundSms.objects.filter(phone=world.bob.phone).count() == 0  # in-site only for this step
@@ -286,9 +288,9 @@ def test_a_notice_is_sent_once_however_often_its_task_runs(world):
     assert received.notified_at is not None
     assert services.notify_event(received.pk) == []
     tasks.notify_event_task(received.pk)
-    assert Notification.objects.filter(user=world.alice).count() == 1
-    notice = Notification.objects.get(user=world.alice)
-    assert services.send_notice_sms(notice.pk) is False  # its SMS went out already
+    assert Notice.objects.filter(user=world.alice).count() == 1
+    notice = Notice.objects.get(user=world.alice)
+    assert notice_pipeline.send_sms(notice.pk) is False  # its SMS went out already
     assert OutboundSms.objects.filter(phone=world.alice.phone).count() == 1
 
 
@@ -297,18 +299,18 @@ def test_internal_steps_notify_no_one(world):
     note = services.log_event(report, EventKind.NOTE, actor=world.ward_officer, message="Gọi lại", is_public=False)
     services.queue_notification(note)
     assert services.notify_event(note.pk) == []
-    assert not Notification.objects.filter(event=note).exists()
+    assert not Notice.objects.from_source(note).exists()
 
 
 def test_lost_notices_are_queued_again_by_the_sweeper(world, broker_down):
     broker_down.undo()
     report = file_report(world.alice, world.roads)
-    Notification.objects.all().delete()
+    Notice.objects.all().delete()
     ReportEvent.objects.filter(report=report, kind=EventKind.RECEIVED).update(
         notified_at=None, created_at=timezone.now() - datetime.timedelta(minutes=5)
     )
     assert services.sweep_unnotified() == 1
-    assert Notification.objects.filter(user=world.alice).count() == 1
+    assert Notice.objects.filter(user=world.alice).count() == 1
     assert services.sweep_unnotified() == 0
 
 
@@ -319,54 +321,52 @@ def minutes_ago(minutes):
 def test_an_sms_lost_with_the_broker_is_sent_by_the_sweeper_once(world, monkeypatch):
     """The notice is saved but its SMS message never left (the broker went away between the two):
     once it has waited a minute, the sweeper queues it again, and only once."""
-    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", refuse)
+    monkeypatch.setattr(notice_tasks.send_sms_task, "delay", refuse)
     report = file_report(world.alice, world.roads)
-    notice = Notification.objects.get(user=world.alice, report=report)
+    notice = Notice.objects.about(report).get(user=world.alice)
     assert notice.sms_queued_at is not None and notice.sms_sent_at is None
     assert not OutboundSms.objects.filter(phone=world.alice.phone).exists()
-    assert services.sweep_unsent_sms() == 0  # a message may still be on its way
+    assert notice_pipeline.sweep_unsent_sms() == 0  # a message may still be on its way
     monkeypatch.undo()  # the broker is back
 
-    Notification.objects.filter(pk=notice.pk).update(sms_queued_at=minutes_ago(2))
-    assert services.sweep_unsent_sms() == 1
-    assert services.sweep_unsent_sms() == 0
+    Notice.objects.filter(pk=notice.pk).update(sms_queued_at=minutes_ago(2))
+    assert notice_pipeline.sweep_unsent_sms() == 1
+    assert notice_pipeline.sweep_unsent_sms() == 0
     sent = OutboundSms.objects.get(phone=world.alice.phone)
     assert report.code in sent.text
     # A late duplicate of the lost message sends nothing more.
-    tasks.send_notice_sms_task(notice.pk)
+    notice_tasks.send_sms_task(notice.pk)
     assert OutboundSms.objects.filter(phone=world.alice.phone).count() == 1
 
 
 def test_a_swept_sms_waits_a_minute_before_it_is_queued_again(world, monkeypatch):
     """While the queue is slow, the sweeper adds one message a minute, not one every sweep."""
     queued = []
-    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", queued.append)
+    monkeypatch.setattr(notice_tasks.send_sms_task, "delay", queued.append)
     report = file_report(world.alice, world.roads)
-    Notification.objects.filter(report=report).update(sms_queued_at=minutes_ago(2))
-    assert services.sweep_unsent_sms() == 1
-    assert services.sweep_unsent_sms() == 0
+    Notice.objects.about(report).update(sms_queued_at=minutes_ago(2))
+    assert notice_pipeline.sweep_unsent_sms() == 1
+    assert notice_pipeline.sweep_unsent_sms() == 0
     assert len(queued) == 2  # the first publish and the sweeper's
 
 
 def test_a_sweep_during_an_outage_leaves_the_sms_for_the_next_one(world, monkeypatch):
-    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", refuse)
+    monkeypatch.setattr(notice_tasks.send_sms_task, "delay", refuse)
     report = file_report(world.alice, world.roads)
-    Notification.objects.filter(report=report).update(sms_queued_at=minutes_ago(2))
-    assert services.sweep_unsent_sms() == 0
-    assert Notification.objects.get(report=report).sms_queued_at < minutes_ago(1)
+    Notice.objects.about(report).update(sms_queued_at=minutes_ago(2))
+    assert notice_pipeline.sweep_unsent_sms() == 0
+    assert Notice.objects.about(report).get().sms_queued_at < minutes_ago(1)
     monkeypatch.undo()
-    assert services.sweep_unsent_sms() == 1
+    assert notice_pipeline.sweep_unsent_sms() == 1
     assert OutboundSms.objects.filter(phone=world.alice.phone).count() == 1
 
 
 def test_old_unsent_sms_are_given_up(world, monkeypatch):
-    monkeypatch.setattr(tasks.send_notice_sms_task, "delay", refuse)
+    monkeypatch.setattr(notice_tasks.send_sms_task, "delay", refuse)
     report = file_report(world.alice, world.roads)
     monkeypatch.undo()
-    Notification.objects.filter(report=report).update(
-        sms_queued_at=minutes_ago(3 * 24 * 60), created_at=minutes_ago(3 * 24 * 60)
-    )
-    assert services.sweep_unsent_sms() == 0
+    Notice.objects.about(report).update(sms_queued_at=minutes_ago(3 * 24 * 60), created_at=minutes_ago(3 * 24 * 60))
+    assert notice_pipeline.sweep_unsent_sms() == 0
     assert not OutboundSms.objects.filter(phone=world.alice.phone).exists()
 
 
@@ -388,16 +388,14 @@ def phoned_in_report(world, phone):
 
 
 def test_a_callers_sms_lost_with_the_broker_is_sent_by_the_sweeper(world, monkeypatch):
-    monkeypatch.setattr(tasks.send_contact_sms_task, "delay", refuse)
+    monkeypatch.setattr(notice_tasks.send_sms_task, "delay", refuse)
     report = phoned_in_report(world, "+84911000098")
     monkeypatch.undo()
     assert not OutboundSms.objects.filter(phone="+84911000098").exists()
-    ReportEvent.objects.filter(report=report, contact_sms_queued_at__isnull=False).update(
-        contact_sms_queued_at=minutes_ago(2)
-    )
-    assert services.sweep_unsent_sms() == 1
+    Notice.objects.about(report).filter(user__isnull=True).update(sms_queued_at=minutes_ago(2))
+    assert notice_pipeline.sweep_unsent_sms() == 1
     assert OutboundSms.objects.filter(phone="+84911000098", text__contains=report.code).count() == 1
-    assert services.sweep_unsent_sms() == 0
+    assert notice_pipeline.sweep_unsent_sms() == 0
 
 
 def test_a_swept_notice_waits_a_minute_before_it_is_queued_again(world, monkeypatch):
@@ -418,7 +416,7 @@ def test_a_swept_notice_waits_a_minute_before_it_is_queued_again(world, monkeypa
     monkeypatch.undo()
     tasks.notify_event_task(received.pk)  # the three arrive: one notice
     tasks.notify_event_task(received.pk)
-    assert Notification.objects.filter(user=world.alice, event=received).count() == 1
+    assert Notice.objects.from_source(received).filter(user=world.alice).count() == 1
 
 
 def test_a_notice_sweep_during_an_outage_leaves_it_for_the_next_one(world, monkeypatch):
@@ -430,7 +428,7 @@ def test_a_notice_sweep_during_an_outage_leaves_it_for_the_next_one(world, monke
     assert ReportEvent.objects.get(pk=received.pk).notify_queued_at is None  # put back: due at once
     monkeypatch.undo()
     assert services.sweep_unnotified() == 1
-    assert Notification.objects.filter(user=world.alice, event=received).count() == 1
+    assert Notice.objects.from_source(received).filter(user=world.alice).count() == 1
 
 
 def test_filing_a_report_leaves_no_notice_for_the_sweeper(world):
@@ -441,7 +439,7 @@ def test_filing_a_report_leaves_no_notice_for_the_sweeper(world):
     assert report.events.get(kind=EventKind.SUBMITTED).notified_at is not None
     ReportEvent.objects.filter(report=report).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     assert services.sweep_unnotified() == 0
-    assert Notification.objects.filter(user=world.alice).count() == 1  # "received and sent to ...", once
+    assert Notice.objects.filter(user=world.alice).count() == 1  # "received and sent to ...", once
 
 
 def test_a_report_filed_by_phone_without_an_account_gets_its_sms(world):

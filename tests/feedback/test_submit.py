@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from citizens.models import OutboundSms
 from feedback import services
-from feedback.models import EventKind, Notification, Report, ReportPhoto, ReportStatus
+from feedback.models import EventKind, Report, ReportPhoto, ReportStatus
+from notices.models import Notice
 from tests.feedback.citizen_world import (  # noqa: F401
     LE_CHAN_POINT,
     NGO_QUYEN_POINT,
@@ -91,8 +92,9 @@ def test_a_citizen_files_a_report_with_a_photo(alice_client, world, settings):
     assert report.code in page
     sms = OutboundSms.objects.get(phone=world.alice.phone)
     assert report.code in sms.text and "tiep nhan" in sms.text and "UBND Phuong Le Chan" in sms.text
-    notice = Notification.objects.get(user=world.alice)
-    assert notice.report == report and "đã được tiếp nhận" in notice.text
+    notice = Notice.objects.get(user=world.alice)
+    assert notice.target_id == report.pk and notice.url == report.get_absolute_url()
+    assert "đã được tiếp nhận" in notice.text
 
 
 def test_a_heic_photo_is_accepted_by_the_form(alice_client, world):

@@ -8,6 +8,7 @@ without the broker.
 from django.core.management.base import BaseCommand
 
 from feedback import services
+from notices import services as notice_pipeline
 
 
 class Command(BaseCommand):
@@ -23,5 +24,8 @@ class Command(BaseCommand):
             routed = services.route_unrouted_here()
             self.stdout.write(f"routed here: {routed}")
             return
-        routed, notices, texts = services.sweep()
-        self.stdout.write(f"queued for routing: {routed}; notices queued: {notices}; SMS queued again: {texts}")
+        routed, notices = services.sweep()
+        texts, messages = notice_pipeline.sweep()
+        self.stdout.write(
+            f"queued for routing: {routed}; notices queued: {notices}; SMS queued again: {texts + messages}"
+        )
