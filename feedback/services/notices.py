@@ -163,6 +163,18 @@ def _queue_again(pending, rows, queued_field, task):
     return queued
 
 
+def notify_about_report(user_ids, report, text, *, source=None):
+    """An in-site notice to citizens about a report, linking to its page (outside the event flow)."""
+    notice_pipeline.notify(
+        user_ids=user_ids,
+        text=text,
+        kind=NOTICE_KIND,
+        url=report.get_absolute_url(),
+        target=report,
+        source=source,
+    )
+
+
 def notify_officers(users, report, text):
     """In-site notices for officers (assignment, approval requests, answers sent back), linking to
     the report's workspace."""

@@ -3,6 +3,7 @@
 The checks of feedback.services.officer apply: row lock, expected version, role, state.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from ..models import (
     Category,
     EventKind,
     Follow,
+    Report,
     ReportStatus,
 )
 from ..officer_access import reports_for, roles_for
@@ -32,7 +34,7 @@ from .common import (
     now,
     set_status,
 )
-from .notices import queue_notification
+from .notices import notify_about_report, queue_notification
 from .routing import hotline_agency, routing_agency_for
 
 
@@ -170,8 +172,11 @@ def merge_duplicate(*, report_id, actor, original_code, expected_version):
         if report.reporter_id:
             followers.add(report.reporter_id)
         followers.discard(original.reporter_id)
+        # Only those who may see the original follow it: a private original must not reach a stranger
+        # through its notices or their data export. The others are told the report was merged.
+        movable = _who_may_see(original, followers)
         Follow.objects.bulk_create(
-            [Follow(user_id=user_id, report=original) for user_id in sorted(followers)], ignore_conflicts=True
+            [Follow(user_id=user_id, report=original) for user_id in sorted(movable)], ignore_conflicts=True
         )
         Follow.objects.filter(report=report).delete()
         original.follower_count = Follow.objects.filter(report=original).count()
@@ -198,7 +203,23 @@ def merge_duplicate(*, report_id, actor, original_code, expected_version):
             fields=["merged_into", "follower_count", "closed_at"],
         )
         queue_notification(event)
+        # The duplicate's reporter hears of the merge through its event; its other followers no longer
+        # follow it, so those left behind are told here.
+        left_behind = followers - movable - {report.reporter_id}
+        notify_about_report(
+            left_behind,
+            report,
+            _("Phản ánh %(code)s bạn theo dõi đã được gộp vào một phản ánh khác và sẽ được xử lý cùng phản ánh đó.")
+            % {"code": report.code},
+            source=event,
+        )
     return report
+
+
+def _who_may_see(report, user_ids):
+    """Of `user_ids`, the accounts for which `report` is visible (Report.objects.visible_to)."""
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+    return {user.pk for user in users if Report.objects.visible_to(user).filter(pk=report.pk).exists()}
 
 
 def correct_report(*, report_id, actor, expected_version, category_id=None, unit_code=None, address=None, reason=""):

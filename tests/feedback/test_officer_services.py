@@ -1,6 +1,8 @@
+
 """The officer workflow in feedback.services: every transition, and every refusal leaves nothing changed."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -519,6 +521,28 @@ class TestMerge:
         assert (original.follower_count, duplicate.follower_count) == (2, 0)
         assert original.events.filter(kind=EventKind.MERGED, is_public=False).exists()
         assert duplicate.events.last().kind == EventKind.MERGED
+
+    def test_followers_who_may_not_see_a_private_original_are_told_not_moved(self, w, make_user):
+        """Merging into a private report moves only those who may see it: a stranger who followed the
+        public duplicate gets none of the private report's notices and no trace of it in their export."""
+        from citizens.services import export_user_data
+
+        original = file_report(w, is_public=False)  # w.citizen's own, private
+        duplicate = file_report(w, reporter=w.neighbour)
+        stranger = make_user(username="stranger", phone="+84911000077", phone_verified=True)
+        Follow.objects.create(user=stranger, report=duplicate)
+        Follow.objects.create(user=w.officer2, report=duplicate)  # handles the agency: may see it
+        services.merge_duplicate(
+            report_id=duplicate.pk, actor=w.officer, original_code=original.code, expected_version=0
+        )
+        followers = set(Follow.objects.filter(report=original).values_list("user_id", flat=True))
+        assert followers == {w.officer2.pk}
+        told = Notice.objects.about(duplicate).filter(user=stranger).get()
+        assert "đã được gộp" in told.text and original.code not in told.text
+        assert told.url == duplicate.get_absolute_url()
+        assert not Notice.objects.about(original).filter(user__in=[stranger, w.neighbour]).exists()
+        export = export_user_data(stranger)
+        assert original.code not in json.dumps(export, ensure_ascii=False)
 
     def test_merge_refusals(self, w):
         report = file_report(w)
