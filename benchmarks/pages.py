@@ -33,14 +33,35 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=300, help="measured rounds (default 300)")
     parser.add_argument("--warmup", type=int, default=30, help="rounds thrown away first (default 30)")
     parser.add_argument("--user", help="fetch the pages signed in as this user name (citizen or officer pages)")
+    parser.add_argument(
+        "--miss",
+        action="store_true",
+        help="make the public page cache stale before each request of a page (as any report's save does), "
+        "so that every request is a cache miss; cached feed rows stay (feedback.pagecache)",
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="empty the whole cache before each request of a page (not the bare view)"
+    )
     args = parser.parse_args(argv)
 
     setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
+
+    from feedback import pagecache
+
+    def before(url):
+        """Untimed: what --miss or --cold asks for before a page is requested."""
+        if url == BARE:
+            return
+        if args.cold:
+            cache.clear()
+        elif args.miss:
+            pagecache.bump_generation()
 
     manifest = settings.STATIC_ROOT / "staticfiles.json"
     storages = settings.STORAGES
@@ -58,6 +79,7 @@ def main(argv=None):
 
         queries, statuses = {}, {}
         for url in urls:
+            before(url)
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(url)
             statuses[url] = response.status_code
@@ -68,6 +90,7 @@ def main(argv=None):
         times = {url: [] for url in urls}
         for round_number in range(args.warmup + args.runs):
             for url in urls:
+                before(url)
                 started = time.perf_counter_ns()
                 client.get(url)
                 elapsed = time.perf_counter_ns() - started
@@ -75,10 +98,11 @@ def main(argv=None):
                     times[url].append(elapsed / 1e6)
 
     bare_median = statistics.median(times[BARE])
-    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     static = storages["staticfiles"]["BACKEND"].rsplit(".", 1)[-1]
-    print(f"database: {connection.vendor}; cache: {cache}; static files: {static}")
-    print(f"rounds: {args.runs} after {args.warmup} warm-up, interleaved")
+    print(f"database: {connection.vendor}; cache: {backend}; static files: {static}")
+    mode = "cold: cache emptied" if args.cold else "miss: page cache made stale" if args.miss else "as it comes"
+    print(f"rounds: {args.runs} after {args.warmup} warm-up, interleaved; {mode} before each page")
     print()
     print(f"{'url':<32} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'x bare':>7}")
     for url in urls:

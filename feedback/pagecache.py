@@ -9,7 +9,16 @@ What keeps it fresh:
   a report that becomes public, changes status, is redacted or hidden shows at once; the TTL is
   only a backstop;
 - a public report's page body is cached under the same generation; only bodies of reports that
-  anyone may see are cached, so a cache hit needs no database query at all;
+  anyone may see are cached, so a cache hit needs no database query at all. It is also kept for the
+  same time under the report's own version (`report_body_key`), so that after another report's
+  save the page costs the one query that finds the report (and says it may be shown), not four
+  and the rendering; a rating or a step that does not save the report shows within that time, as
+  it does on the generation's page;
+- each row of the feed is also cached on its own, keyed on the report's `version` and `updated_at`
+  (both change on every save), the names and thumbnail it shows and the language: when a report
+  changes, a page drawn again re-renders that row and takes every other one from the cache
+  (`cached_rows`). Which reports a page lists always comes from the database, so a report made
+  private or hidden leaves the feed at once, whatever fragments remain;
 Nothing personal is cached: the reporter's own view (with photos an officer hid), private reports,
 forms with CSRF tokens and "you follow this" are rendered per request around the cached body.
 
@@ -17,6 +26,8 @@ PAKN_PAGE_CACHE_SECONDS (default 30; 0 turns caching off, as some tests do to co
 """
 
 import hashlib
+import logging
+import zlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +36,11 @@ from django.utils.translation import get_language
 
 GENERATION_KEY = "feedback:public-generation"
 DEFAULT_SECONDS = 30
+# A row's key changes with the row, so its fragment may live long: a day keeps the rows of the
+# pages people read without filling the cache with rows nobody pages back to.
+ROW_SECONDS = 24 * 3600
+
+logger = logging.getLogger(__name__)
 FEED_PARAMS = ("q", "category", "unit", "status", "period", "truoc")
 
 
@@ -92,3 +108,63 @@ def cached_html(key, render):
         html = render()
         cache.set(key, html, ttl)
     return html
+
+
+def row_key(row):
+    """The key of a feed row's fragment: everything the row shows that can change is in it."""
+    shown = zlib.crc32(f"{row.category_name}|{row.unit_name}|{row.thumbnail_url}".encode())
+    stamp = int(row.updated_at.timestamp() * 1_000_000)
+    return f"feedback:row:{get_language()}:{row.pk}:{row.version}:{stamp}:{shown:x}"
+
+
+def cached_rows(rows, render):
+    """The HTML of each row, in order: from the cache where it holds the row's current fragment,
+    else from `render(missing rows)` (a list of HTML, one a row), which is then stored. A cache that
+    fails is a cache that is empty: the page is drawn all the same."""
+    if seconds() <= 0 or not rows:
+        return render(rows)
+    keys = [row_key(row) for row in rows]
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # any backend error (Redis away) only costs the rendering
+        logger.warning("feed rows: cache read failed", exc_info=True)
+        found = {}
+    missing = [(key, row) for key, row in zip(keys, rows, strict=True) if key not in found]
+    if missing:
+        fresh = dict(zip([key for key, _row in missing], render([row for _key, row in missing]), strict=True))
+        try:
+            cache.set_many(fresh, ROW_SECONDS)
+        except Exception:  # as above
+            logger.warning("feed rows: cache write failed", exc_info=True)
+        found.update(fresh)
+    return [found[key] for key in keys]
+
+
+def report_body_key(report):
+    """The key of a public report's body under its own version: the report's saves, and the names
+    of its category, ward and agency (read with it), change it."""
+    names = "|".join(
+        (report.category.name, report.unit.name if report.unit else "", report.agency.name if report.agency else "")
+    )
+    shown = zlib.crc32(names.encode())
+    stamp = int(report.updated_at.timestamp() * 1_000_000)
+    return f"feedback:report-body:{get_language()}:{report.code}:{report.version}:{stamp}:{shown:x}"
+
+
+def get_report_body(report):
+    """The body of this public report at its current version, or None (also when the cache fails)."""
+    if seconds() <= 0:
+        return None
+    try:
+        return cache.get(report_body_key(report))
+    except Exception:  # a cache that is away is an empty one
+        logger.warning("report body: cache read failed", exc_info=True)
+        return None
+
+
+def store_report_body(report, html):
+    if seconds() > 0:
+        try:
+            cache.set(report_body_key(report), html, seconds())
+        except Exception:  # as above
+            logger.warning("report body: cache write failed", exc_info=True)

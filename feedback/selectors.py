@@ -41,6 +41,7 @@ from .models import (
     ReportStatus,
     Urgency,
     active_memberships,
+    choice_label,
     visible_reports_q,
 )
 
@@ -148,9 +149,10 @@ def parse_cursor(value):
         return None
 
 
-def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None):
+def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None, values=None):
     """One page, newest first, and the cursor of the next (older) page or None. `cursor` is a
-    cursor string or a Position.
+    cursor string or a Position. With `values` (field names), the rows are ListedRow, read with
+    `.values()`, their thumbnails in one query of (report, photo) ids: no model instances.
 
     `created_at <= c AND (created_at < c OR id < i)`: the first condition lets the database walk a
     created_at index, the second breaks ties between reports of the same microsecond.
@@ -159,7 +161,8 @@ def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_
     if position is not None:
         created_at, pk = position.created_at, position.pk
         queryset = queryset.filter(Q(created_at__lte=created_at), Q(created_at__lt=created_at) | Q(pk__lt=pk))
-    rows = list(queryset.order_by("-created_at", "-pk")[: size + 1])
+    ordered = queryset.order_by("-created_at", "-pk")
+    rows = list(ordered[: size + 1]) if values is None else _listed_rows(ordered.values(*values)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return prepare_rows(rows, unit_names), (make_cursor(rows[-1], any_order=any_order) if more and rows else None)
@@ -294,8 +297,45 @@ def filter_reports(queryset, filters, now=None, *, any_order=False):
     return queryset
 
 
+class ListedRow:
+    """A listed report as its row shows it, from `.values()`: building a model instance a row cost
+    more than the query (the feed on a cache miss)."""
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+
+    def get_status_display(self):
+        return choice_label(ReportStatus, self.status)
+
+
+class _PhotoId:
+    __slots__ = ("pk",)
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def _listed_rows(values):
+    rows = [ListedRow(row) for row in values]
+    first_photo = {}
+    if rows:
+        photos = ReportPhoto.objects.filter(
+            report_id__in=[row.pk for row in rows], kind=PhotoKind.REPORT, is_hidden=False
+        ).order_by("report_id", "position", "pk")
+        for report_id, pk in photos.values_list("report_id", "pk"):
+            first_photo.setdefault(report_id, pk)
+    for row in rows:
+        row.public_photos = [_PhotoId(first_photo[row.pk])] if row.pk in first_photo else []
+    return rows
+
+
+# What a feed row shows, and what its cached fragment is keyed on (feedback.pagecache).
+FEED_ROW_FIELDS = (*LIST_FIELDS, "version", "updated_at")
+
+
 def public_feed(filters, cursor=None, size=FEED_PAGE_SIZE, *, unit_names=None):
-    """(reports, next cursor) of the public feed with these filters. Two queries (three or four when
+    """(rows, next cursor) of the public feed with these filters, rows as ListedRow (with `version`
+    and `updated_at`, the key of their cached fragment). Two queries (three or four when
     a search of several words, with no other filter, finds nothing in the order typed and is tried
     again in any order). `unit_names`: (ward code, name) pairs when the caller has them (the feed's form
     does), to spare reading the geo index's version again."""
@@ -303,8 +343,8 @@ def public_feed(filters, cursor=None, size=FEED_PAGE_SIZE, *, unit_names=None):
     any_order = position.any_order if position else False
 
     def page(any_order):
-        queryset = list_queryset(filter_reports(Report.objects.public(), filters, any_order=any_order))
-        return keyset_page(queryset, position, size, any_order=any_order, unit_names=unit_names)
+        queryset = filter_reports(Report.objects.public(), filters, any_order=any_order)
+        return keyset_page(queryset, position, size, any_order=any_order, unit_names=unit_names, values=FEED_ROW_FIELDS)
 
     rows, next_cursor = page(any_order)
     # Only without other filters: common words that no report of a narrow selection holds would

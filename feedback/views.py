@@ -1,6 +1,7 @@
 """Citizen pages of PAKN (phản ánh, kiến nghị): file a report, the public feed, a report's page,
 one's own and followed reports, notices. HTTP only: reads in selectors, writes in services."""
 
+import re
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -34,6 +35,22 @@ def _page_url(request, cursor):
     return f"{request.path}?{params.urlencode()}" if params else request.path
 
 
+# Each row of a list starts with this; titles and names are escaped, so no data can contain it.
+_ROW_START = re.compile(r'(?=<li class="report-item")')
+
+
+def _render_rows(reports):
+    """The HTML of each listed report, rendered in one go (a template render per row cost more
+    than the row) and cut at the start of each row."""
+    if not reports:
+        return []
+    html = render_to_string("feedback/_report_items.html", {"reports": reports})
+    rows = [part for part in _ROW_START.split(html) if part]
+    if len(rows) != len(reports):
+        raise ValueError(f"feedback/_report_items.html gave {len(rows)} rows for {len(reports)} reports")
+    return rows
+
+
 @require_GET
 def feed(request):
     """The public feed: newest first, filters, diacritics-blind search, keyset pages. Its body is the
@@ -51,6 +68,7 @@ def feed(request):
                 "query": filters.query,
                 "options": form.options_html(),
                 "reports": reports,
+                "rows_html": mark_safe("".join(pagecache.cached_rows(reports, _render_rows))),  # noqa: S308 - ours
                 "older_url": _page_url(request, cursor) if cursor else None,
                 "newest_url": _page_url(request, None) if request.GET.get("truoc") else None,
                 "filtered": filtered,
@@ -99,7 +117,8 @@ def detail(request, code):
 
     The body of a public report is the same for every viewer but the reporter (who also sees
     photos an officer hid): it is cached briefly (feedback.pagecache), and a cache hit needs no
-    query to know the report may be shown."""
+    query to know the report may be shown. After another report's save, the body kept under this
+    report's own version spares all but the query that finds it."""
     user = request.user
     cached = pagecache.get_public_report(code)
     if cached is not None and not (user.is_authenticated and cached["reporter_id"] == user.pk):
@@ -114,9 +133,15 @@ def detail(request, code):
 
     report = selectors.report_for(user, code)
     is_reporter = user.is_authenticated and report.reporter_id == user.pk
-    page = selectors.report_page(report, with_hidden_photos=is_reporter)
-    body = render_to_string("feedback/_detail_body.html", {"report": page.report, "page": page, **_map_settings()})
-    if not is_reporter and selectors.is_public(report):
+    public = not is_reporter and selectors.is_public(report)
+    # Another report's save made the generation's copy stale, not this one's: its own is kept.
+    body = pagecache.get_report_body(report) if public else None
+    if body is None:
+        page = selectors.report_page(report, with_hidden_photos=is_reporter)
+        body = render_to_string("feedback/_detail_body.html", {"report": page.report, "page": page, **_map_settings()})
+        if public:
+            pagecache.store_report_body(report, body)
+    if public:
         pagecache.store_public_report(report, body)
     context = {"body": mark_safe(body), "report": report, "is_reporter": is_reporter}  # noqa: S308 - our own HTML
     if is_reporter:
