@@ -92,7 +92,9 @@ class BrowserErrors:
                 self.add(f"HTTP {response.status} for {response.request.method} {response.url}")
 
         def on_request_failed(request):
-            if request.url.startswith(origin):
+            # ERR_ABORTED is the browser dropping a load because the page moved on (a click or a
+            # form posted before an image arrived): no fault of the portal.
+            if request.url.startswith(origin) and "ERR_ABORTED" not in (request.failure or ""):
                 self.add(f"request failed: {request.method} {request.url} ({request.failure})")
 
         page.on("console", on_console)
