@@ -77,3 +77,14 @@ def test_another_persons_cursor_reveals_nothing(client, alice, bob):
     client.login(username="alice", password=PASSWORD)
     response = client.get(URL, {"truoc": theirs.pk})
     assert [n.text for n in response.context["notices"]] == ["của Lan"]
+
+
+def test_the_header_bell_shows_the_unread_count_on_every_page(client, alice):
+    services.notify(user_ids=[alice.pk], text="một", kind="test")
+    services.notify(user_ids=[alice.pk], text="hai", kind="test")
+    client.login(username="alice", password=PASSWORD)
+    page = client.get("/phan-anh/").content.decode()
+    assert '<span class="bell-count">2</span>' in page
+    services.mark_read(user=alice)
+    page = client.get("/phan-anh/").content.decode()
+    assert "bell-count" not in page and 'class="bell"' in page
