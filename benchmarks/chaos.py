@@ -74,22 +74,24 @@ def sms_problems():
     """Notices whose SMS was sent twice or never: {"twice": [...], "never": [...]} of notice ids, and
     "asked": how many notices asked for one (none at all after a run means this reads the wrong rows).
 
-    Every notice that asks for an SMS (feedback.Notification.sms_queued_at set) must have exactly one
-    citizens.OutboundSms. The SMS row has no link to its notice, so the two are matched by the
-    recipient's phone and the text the notice turns into (feedback.services.sms_text): each notice
-    names its report's code, so no two notices of a run share both."""
+    Every notice that asks for an SMS (notices.Notice.sms_queued_at set) must have exactly one
+    citizens.OutboundSms. The notice links to the message it sent, but a message sent twice would
+    not be linked twice, so the two are matched by the recipient's phone and the text the notice
+    turns into (notices.services.sms_text): each notice names its report's code, so no two notices
+    of a run share both."""
     from collections import Counter
 
     from citizens.models import OutboundSms
-    from feedback.models import Notification
-    from feedback.services import sms_text
+    from notices.models import Notice
+    from notices.services import sms_text
 
     sent = Counter(OutboundSms.objects.values_list("phone", "text"))
     problems = {"twice": [], "never": [], "asked": 0}
-    notices = Notification.objects.filter(sms_queued_at__isnull=False).select_related("user", "report")
+    notices = Notice.objects.filter(sms_queued_at__isnull=False).select_related("user")
     for notice in notices:
         problems["asked"] += 1
-        count = sent[(notice.user.phone, sms_text(notice.text, notice.report))]
+        phone = notice.user.phone if notice.user_id else notice.phone
+        count = sent[(phone, sms_text(notice))]
         if count == 0:
             problems["never"].append(notice.pk)
         elif count > 1:
@@ -100,9 +102,9 @@ def sms_problems():
 def sms_pending():
     """How many notices still wait for their SMS (asked for, not yet claimed by a sender): the drain
     waits for none. Reads the same rows as `sms_problems()`, and changes with it."""
-    from feedback.models import Notification
+    from notices.models import Notice
 
-    return Notification.objects.filter(sms_queued_at__isnull=False, sms_sent_at__isnull=True).count()
+    return Notice.objects.filter(sms_queued_at__isnull=False, sms_sent_at__isnull=True).count()
 
 
 DATABASE = "smarthp"
