@@ -194,7 +194,7 @@ def summarise(outcomes, *, rate, duration, target_p99, max_errors):
     for outcome in outcomes:
         by_kind[outcome.kind].append(outcome)
     print(f"  {'kind':<9} {'requests':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}  errors")
-    for kind in [*KINDS, "all"]:
+    for kind in [*KINDS, "not sent", "all"]:
         rows = outcomes if kind == "all" else by_kind.get(kind)
         if not rows:
             continue

@@ -501,10 +501,14 @@ class OpenLoop:
     queue shows in the latencies). `make` returns a function that does one request and returns an
     Outcome; latencies count from the time the request was due (no coordinated omission)."""
 
-    def __init__(self, *, rate, count, threads, make):
+    def __init__(self, *, rate, count, threads, make, give_up=30.0):
         self.rate = rate
         self.count = count
         self.make = make
+        # A call still waiting for a client thread this long after its time is not sent: a citizen
+        # would have given up (the client's timeout is as long), and a server that fell far behind
+        # would otherwise keep the run going long after its end.
+        self.give_up = give_up
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="load")
         self.outcomes = []
         self._lock = threading.Lock()
@@ -513,7 +517,10 @@ class OpenLoop:
 
     def _run(self, due, job):
         began = time.monotonic()
-        outcome = job()
+        if began - due > self.give_up:
+            outcome = Outcome(kind="not sent", scheduled=due, error=f"waited over {self.give_up:g} s for a thread")
+        else:
+            outcome = job()
         ended = time.monotonic()
         outcome.scheduled = due
         outcome.latency = ended - due
