@@ -18,6 +18,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from smarthp.sweeping import queue_again
+
 from .models import OutboundSms, SmsDailyCount, SmsStatus
 
 log = logging.getLogger(__name__)
@@ -196,8 +198,6 @@ def sweep_lost_messages(*, limit=500):
 
     Only the gateway backend queues a task; the database backend sends in the same transaction.
     """
-    from kombu.exceptions import OperationalError
-
     from .tasks import deliver_sms
 
     current = timezone.now()
@@ -218,15 +218,4 @@ def sweep_lost_messages(*, limit=500):
         .order_by("queued_at", "pk")
         .values_list("pk", "queued_at")[:limit]
     )
-    queued = 0
-    for pk, seen in pending:
-        if not OutboundSms.objects.filter(pk=pk, status=SmsStatus.QUEUED, queued_at=seen).update(queued_at=current):
-            continue
-        try:
-            deliver_sms.delay(pk)
-        except OperationalError:
-            OutboundSms.objects.filter(pk=pk).update(queued_at=seen)
-            log.warning("sms: broker unavailable, lost messages left for the next sweep")
-            break
-        queued += 1
-    return queued
+    return queue_again(pending, OutboundSms.objects, "queued_at", deliver_sms, status=SmsStatus.QUEUED)

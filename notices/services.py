@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from smarthp.sweeping import queue_again
 from smarthp.text import ascii_fold
 
 from .models import Notice, key_of
@@ -177,10 +178,8 @@ def sweep_unsent_sms(*, older_than=RETRY_AFTER, limit=SWEEP_BATCH):
     """Queue again the SMS of notices queued more than `older_than` ago and still unsent (their
     message was lost with the broker, or never left). Returns how many were queued.
 
-    Each is claimed first by moving its queued time with a conditional UPDATE (healthchecks-style):
-    two sweepers queue it once, and a slow queue gets one more message a minute, not one per sweep.
-    A duplicate that does arrive is harmless: the sender claims the notice before it sends. Stops at
-    the first broker error, putting that row's time back for the next sweep.
+    Each is claimed first (smarthp.sweeping.queue_again): two sweepers queue it once; a duplicate that
+    does arrive is harmless, since the sender claims the notice before it sends.
     """
     from .tasks import send_sms_task
 
@@ -194,18 +193,7 @@ def sweep_unsent_sms(*, older_than=RETRY_AFTER, limit=SWEEP_BATCH):
         .order_by("sms_queued_at", "pk")
         .values_list("pk", "sms_queued_at")[:limit]
     )
-    queued = 0
-    for pk, seen in pending:
-        if not Notice.objects.filter(pk=pk, sms_queued_at=seen).update(sms_queued_at=current):
-            continue
-        try:
-            send_sms_task.delay(pk)
-        except OperationalError:
-            Notice.objects.filter(pk=pk).update(sms_queued_at=seen)
-            log.warning("notices: broker unavailable, SMS left for the next sweep")
-            break
-        queued += 1
-    return queued
+    return queue_again(pending, Notice.objects, "sms_queued_at", send_sms_task)
 
 
 def sweep():

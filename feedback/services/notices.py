@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from notices import services as notice_pipeline
+from smarthp.sweeping import queue_again
 
 from ..models import (
     EventKind,
@@ -138,29 +138,7 @@ def sweep_unnotified(*, older_than=NOTIFY_RETRY_AFTER, limit=SWEEP_BATCH):
         .order_by("created_at", "pk")
         .values_list("pk", "notify_queued_at")[:limit]
     )
-    return _queue_again(pending, ReportEvent.objects, "notify_queued_at", notify_event_task)
-
-
-def _queue_again(pending, rows, queued_field, task):
-    """Queue `task` for each (pk, last queued time) of `pending`, claiming each first by moving its
-    queued time with a conditional UPDATE (healthchecks-style): two sweepers queue it once, and a slow
-    queue gets one more message a minute, not one every sweep. A duplicate that does arrive is
-    harmless, since every task claims its row before it acts. Stops at the first broker error, putting
-    that row's time back for the next sweep. Returns how many were queued.
-    """
-    current = now()
-    queued = 0
-    for pk, seen in pending:
-        if not rows.filter(pk=pk, **{queued_field: seen}).update(**{queued_field: current}):
-            continue
-        try:
-            task.delay(pk)
-        except OperationalError:
-            rows.filter(pk=pk).update(**{queued_field: seen})
-            log.warning("sweep: broker unavailable, %s left for the next sweep", task.name)
-            break
-        queued += 1
-    return queued
+    return queue_again(pending, ReportEvent.objects, "notify_queued_at", notify_event_task)
 
 
 def notify_about_report(user_ids, report, text, *, source=None):
