@@ -41,6 +41,11 @@ def move_notices(apps, schema_editor):
             Notice.objects.bulk_create(rows)
             rows = []
     Notice.objects.bulk_create(rows)
+    # Ids were given explicitly: PostgreSQL's sequence must move past them before any new notice.
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Notice]):
+            cursor.execute(sql)
     unsent = ReportEvent.objects.filter(contact_sms_queued_at__isnull=False, contact_sms_sent_at__isnull=True)
     Notice.objects.bulk_create(
         Notice(
@@ -56,11 +61,6 @@ def move_notices(apps, schema_editor):
         for event in unsent.select_related("report")
         if event.report.contact_phone
     )
-    # Ids were given explicitly: PostgreSQL's sequence must move past them.
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Notice]):
-            cursor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -73,18 +73,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(move_notices, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='notification',
-            name='event',
-        ),
-        migrations.RemoveField(
-            model_name='notification',
-            name='report',
-        ),
-        migrations.RemoveField(
-            model_name='notification',
-            name='user',
-        ),
         migrations.RemoveIndex(
             model_name='reportevent',
             name='event_contact_sms_unsent',
