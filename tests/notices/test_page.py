@@ -88,3 +88,12 @@ def test_the_header_bell_shows_the_unread_count_on_every_page(client, alice):
     services.mark_read(user=alice)
     page = client.get("/phan-anh/").content.decode()
     assert "bell-count" not in page and 'class="bell"' in page
+
+
+def test_an_officer_reads_notices_in_the_officer_layout(client, officer):
+    services.notify(user_ids=[officer.pk], text="Bạn được giao xử lý phản ánh PA-1", kind="test", url="/can-bo/")
+    client.force_login(officer)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "officer_base.html" in [t.name for t in response.templates]
+    assert "Bạn được giao xử lý phản ánh PA-1" in response.content.decode()
