@@ -34,7 +34,7 @@ def _cached(name, scope, compute):
     if ttl <= 0:
         return compute()
     # The generations the officer pages are kept under: any saved report or answer of these agencies changes them.
-    generation_keys = officer_pagecache._generation_keys(scope)
+    generation_keys = officer_pagecache.generation_keys(scope)
     slot = int(time.time() // ttl)
     what = f"{name}:{','.join(map(str, scope or ['city']))}:{slot}"
     key = "feedback:desk:" + hashlib.sha256(what.encode()).hexdigest()

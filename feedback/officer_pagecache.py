@@ -69,7 +69,7 @@ def answer_saved(sender, instance, **kwargs):
     _bump_now_and_on_commit(instance.agency_id)
 
 
-def _generation_keys(scope):
+def generation_keys(scope):
     return [_generation_key(CITY if scope is None else pk) for pk in (scope or [None])]
 
 
@@ -88,7 +88,7 @@ def cached_page(scope_of):
             if ttl <= 0 or request.method != "GET" or len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
             session = request.session.session_key or ""
-            generation_keys = _generation_keys(scope_of(request))
+            scope_keys = generation_keys(scope_of(request))
             slot = str(int(time.time() // ttl))
 
             def key():
@@ -99,15 +99,15 @@ def cached_page(scope_of):
                     request.META.get("CSRF_COOKIE", ""),
                     request.get_full_path(),
                     get_language(),
-                    ",".join(generation_keys),
+                    ",".join(scope_keys),
                     slot,
                 ]
                 return "feedback:officer-page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
             page_key = key()
-            found = cache.get_many([*generation_keys, page_key])
+            found = cache.get_many([*scope_keys, page_key])
             # Read before drawing: a change made meanwhile must not be stored under its new generation.
-            generations = ",".join(str(found.get(name, "0")) for name in generation_keys)
+            generations = ",".join(str(found.get(name, "0")) for name in scope_keys)
             stored = found.get(page_key)
             if stored is not None and stored[0] == generations:
                 return HttpResponse(stored[1])
