@@ -39,6 +39,9 @@ DEFAULT_SECONDS = 30
 # A row's key changes with the row, so its fragment may live long: a day keeps the rows of the
 # pages people read without filling the cache with rows nobody pages back to.
 ROW_SECONDS = 24 * 3600
+# A feed body keyed on all it shows (cached_feed_body): the page cache's generation is not in its
+# key, so a few minutes, for lists that no save touched.
+BODY_SECONDS = 600
 
 logger = logging.getLogger(__name__)
 FEED_PARAMS = ("q", "category", "unit", "status", "period", "truoc")
@@ -168,3 +171,27 @@ def store_report_body(report, html):
             cache.set(report_body_key(report), html, seconds())
         except Exception:  # as above
             logger.warning("report body: cache write failed", exc_info=True)
+
+
+def cached_feed_body(context, row_keys, draw):
+    """A feed body that shows exactly `context` (filters, option lists, page links, map settings)
+    and the rows of `row_keys` (their versions are in them): from the cache, or `draw()`n and
+    stored. Survives a failing cache as cached_rows does."""
+    if seconds() <= 0:
+        return draw()
+    shown = [f"{name}={context[name]}" for name in sorted(context) if name not in ("reports", "options")]
+    shown += [f"{name}={html}" for name, html in sorted(context["options"].items())]
+    digest = hashlib.sha256("\x1f".join([*shown, *row_keys]).encode()).hexdigest()[:32]
+    key = f"feedback:feed-body:{get_language()}:{digest}"
+    try:
+        html = cache.get(key)
+    except Exception:  # a cache that is away is an empty one
+        logger.warning("feed body: cache read failed", exc_info=True)
+        html = None
+    if html is None:
+        html = draw()
+        try:
+            cache.set(key, html, BODY_SECONDS)
+        except Exception:  # as above
+            logger.warning("feed body: cache write failed", exc_info=True)
+    return html

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, Lookup, OuterRef, Prefetch, Q
+from django.db.models import Exists, Lookup, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -152,7 +152,7 @@ def parse_cursor(value):
 def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None, values=None):
     """One page, newest first, and the cursor of the next (older) page or None. `cursor` is a
     cursor string or a Position. With `values` (field names), the rows are ListedRow, read with
-    `.values()`, their thumbnails in one query of (report, photo) ids: no model instances.
+    `.values()` and their first public photo's id in the same query: no model instances.
 
     `created_at <= c AND (created_at < c OR id < i)`: the first condition lets the database walk a
     created_at index, the second breaks ties between reports of the same microsecond.
@@ -162,7 +162,10 @@ def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_
         created_at, pk = position.created_at, position.pk
         queryset = queryset.filter(Q(created_at__lte=created_at), Q(created_at__lt=created_at) | Q(pk__lt=pk))
     ordered = queryset.order_by("-created_at", "-pk")
-    rows = list(ordered[: size + 1]) if values is None else _listed_rows(ordered.values(*values)[: size + 1])
+    if values is None:
+        rows = list(ordered[: size + 1])
+    else:
+        rows = _listed_rows(ordered.annotate(first_photo_id=_FIRST_PHOTO).values(*values, "first_photo_id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return prepare_rows(rows, unit_names), (make_cursor(rows[-1], any_order=any_order) if more and rows else None)
@@ -315,17 +318,19 @@ class _PhotoId:
         self.pk = pk
 
 
+# The thumbnail of a listed row: a subquery per row on the photos' report index, cheaper than a
+# second query (its compiling and round trip cost more than twenty index lookups).
+_FIRST_PHOTO = Subquery(
+    ReportPhoto.objects.filter(report=OuterRef("pk"), kind=PhotoKind.REPORT, is_hidden=False)
+    .order_by("position", "pk")
+    .values("pk")[:1]
+)
+
+
 def _listed_rows(values):
     rows = [ListedRow(row) for row in values]
-    first_photo = {}
-    if rows:
-        photos = ReportPhoto.objects.filter(
-            report_id__in=[row.pk for row in rows], kind=PhotoKind.REPORT, is_hidden=False
-        ).order_by("report_id", "position", "pk")
-        for report_id, pk in photos.values_list("report_id", "pk"):
-            first_photo.setdefault(report_id, pk)
     for row in rows:
-        row.public_photos = [_PhotoId(first_photo[row.pk])] if row.pk in first_photo else []
+        row.public_photos = [_PhotoId(row.first_photo_id)] if row.first_photo_id else []
     return rows
 
 

@@ -62,19 +62,24 @@ def feed(request):
         filters = form.filters()
         reports, cursor = selectors.public_feed(filters, request.GET.get("truoc"), unit_names=form.unit_choices)
         filtered = any([filters.category_ids, filters.unit_code, filters.status, filters.period, filters.query])
-        return render_to_string(
-            "feedback/_feed_body.html",
-            {
-                "query": filters.query,
-                "options": form.options_html(),
-                "reports": reports,
-                "rows_html": mark_safe("".join(pagecache.cached_rows(reports, _render_rows))),  # noqa: S308 - ours
-                "older_url": _page_url(request, cursor) if cursor else None,
-                "newest_url": _page_url(request, None) if request.GET.get("truoc") else None,
-                "filtered": filtered,
-                **_map_settings(),
-            },
-        )
+        context = {
+            "query": filters.query,
+            "options": form.options_html(),
+            "reports": reports,
+            "older_url": _page_url(request, cursor) if cursor else None,
+            "newest_url": _page_url(request, None) if request.GET.get("truoc") else None,
+            "filtered": filtered,
+            **_map_settings(),
+        }
+
+        def draw():
+            rows = pagecache.cached_rows(reports, _render_rows)
+            context["rows_html"] = mark_safe("".join(rows))  # noqa: S308 - our own HTML
+            return render_to_string("feedback/_feed_body.html", context)
+
+        # After another report's save, this list is most often what it was: the same rows at the
+        # same versions, the same filters. Its body is then taken whole from the cache.
+        return pagecache.cached_feed_body(context, [pagecache.row_key(report) for report in reports], draw)
 
     body = pagecache.cached_html(pagecache.feed_key(request.GET), render_body)
     return render(request, "feedback/feed.html", {"body": mark_safe(body)})  # noqa: S308 - our own HTML
