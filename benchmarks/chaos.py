@@ -258,7 +258,7 @@ class Visitors:
         elif kind == "officer queue":
             path, cookies = "/can-bo/phan-anh/", {"sessionid": self.officer_cookie}
         else:
-            path = {"account": "/tai-khoan/", "own reports": "/phan-anh/cua-toi/", "notices": "/phan-anh/thong-bao/"}
+            path = {"account": "/tai-khoan/", "own reports": "/phan-anh/cua-toi/", "notices": "/thong-bao/"}
             path, cookies = path[kind], self.cookies(citizen)
         return lambda: http_outcome(kind, self.requests, "GET", f"{self.base}{path}", cookies=cookies)
 
