@@ -547,7 +547,10 @@ class OpenLoop:
                 break
             if time.monotonic() - due > 0.1:
                 self.late += 1
-            self.pool.submit(self._run, due, self.make(number))
+            try:
+                self.pool.submit(self._run, due, self.make(number))
+            except RuntimeError:  # the interpreter is exiting (Ctrl-C in the main thread)
+                return time.monotonic() - self.started
         self.pool.shutdown(wait=True)
         return time.monotonic() - self.started
 
