@@ -75,20 +75,17 @@ def sms_problems():
     "asked": how many notices asked for one (none at all after a run means this reads the wrong rows).
 
     Every notice that asks for an SMS (notices.Notice.sms_queued_at set) must have exactly one
-    citizens.OutboundSms. The notice links to the message it sent, but a message sent twice would
-    not be linked twice, so the two are matched by the recipient's phone and the text the notice
-    turns into (notices.services.sms_text): each notice names its report's code, so no two notices
-    of a run share both."""
-    from collections import Counter
-
+    citizens.OutboundSms. The notice links the message it sent (`sms`), but a second message sent
+    for it would not be linked, so messages are matched by the recipient's phone and the text the
+    notice turns into (notices.services.sms_text): each report notice names its report's code, so
+    no two notices of a run share both."""
     from citizens.models import OutboundSms
     from notices.models import Notice
     from notices.services import sms_text
 
     sent = Counter(OutboundSms.objects.values_list("phone", "text"))
     problems = {"twice": [], "never": [], "asked": 0}
-    notices = Notice.objects.filter(sms_queued_at__isnull=False).select_related("user")
-    for notice in notices:
+    for notice in Notice.objects.filter(sms_queued_at__isnull=False).select_related("user"):
         problems["asked"] += 1
         phone = notice.user.phone if notice.user_id else notice.phone
         count = sent[(phone, sms_text(notice))]
