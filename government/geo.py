@@ -21,6 +21,7 @@ two-core machine; boundary_shape() is most of it).
 import copy
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy
@@ -45,6 +46,11 @@ class _Index:
 
 _index = None
 _lock = threading.Lock()
+# Reading GeoDataVersion is a query on every call (it was a feed miss's second query): a process
+# reads it at most once a second, so an import made in one process reaches the others within a
+# second, and at once in the process that made it (GeoDataVersion.bump forgets the reading).
+VERSION_CHECK_SECONDS = 1.0
+_version_read = (0.0, None)  # (time.monotonic() of the reading, the number read)
 
 
 def _build(version):
@@ -65,9 +71,25 @@ def _build(version):
     return _Index(version=version, units=units, tree=tree, shapes=tuple(shapes), seats=seats)
 
 
+def _current_version():
+    global _version_read
+    now = time.monotonic()
+    read_at, version = _version_read
+    if version is None or now - read_at >= VERSION_CHECK_SECONDS:
+        version = GeoDataVersion.current()
+        _version_read = (now, version)
+    return version
+
+
+def forget_version():
+    """Read GeoDataVersion again on the next call (this process just changed it)."""
+    global _version_read
+    _version_read = (0.0, None)
+
+
 def _current_index():
     global _index
-    version = GeoDataVersion.current()
+    version = _current_version()
     index = _index
     if index is None or index.version != version:
         with _lock:
@@ -95,6 +117,7 @@ def forget_index():
     """Drop this process's index (tests; the version check makes it unnecessary otherwise)."""
     global _index
     _index = None
+    forget_version()
 
 
 def haversine_km(lat1, lng1, lat2, lng2):

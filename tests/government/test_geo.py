@@ -107,10 +107,28 @@ class TestWithBoundaries:
         assert GeoDataVersion.current() != before
         assert code_at(20.84, 106.69) is None
 
-    def test_one_query_per_call_once_built(self, two_wards, django_assert_num_queries):
+    def test_no_query_per_call_once_built_and_one_a_second_after(
+        self, two_wards, django_assert_num_queries, monkeypatch
+    ):
+        clock = [1000.0]
+        monkeypatch.setattr(geo.time, "monotonic", lambda: clock[0])
         code_at(20.84, 106.67)
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):
             assert code_at(20.84, 106.69) == AN_BIEN
+        clock[0] += geo.VERSION_CHECK_SECONDS
+        with django_assert_num_queries(1):  # the version, read again
+            assert code_at(20.84, 106.69) == AN_BIEN
+
+    def test_another_process_change_is_seen_within_a_second(self, two_wards, monkeypatch):
+        clock = [1000.0]
+        monkeypatch.setattr(geo.time, "monotonic", lambda: clock[0])
+        assert code_at(20.84, 106.69) == AN_BIEN
+        # Another process moved An Biên's boundary and the version (not through this process's bump).
+        AdministrativeUnit.objects.filter(code=AN_BIEN).update(boundary=None)
+        GeoDataVersion.objects.filter(pk=1).update(number=GeoDataVersion.current() + 1)
+        assert code_at(20.84, 106.69) == AN_BIEN  # this process has not looked yet
+        clock[0] += geo.VERSION_CHECK_SECONDS
+        assert code_at(20.84, 106.69) is None
 
     def test_the_caller_gets_its_own_copy(self, two_wards):
         unit = geo.unit_at(20.84, 106.67)
