@@ -279,6 +279,11 @@ def main(argv=None):
         categories = list(Category.objects.filter(is_active=True, parent__isnull=False))
         units = list(AdministrativeUnit.objects.only("code", "name"))
         reports_before = Report.objects.count()
+        # Planner statistics as autovacuum keeps them in production: a database the demo (or an
+        # earlier run) just filled has none yet, and the feed's query then sorts the whole table
+        # instead of walking its index (3 ms instead of 0.4 ms a miss, p99 2.9 s instead of 0.16 s).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         connection.close()
 
         port = free_port()
