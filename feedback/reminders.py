@@ -14,14 +14,13 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from government.models import Membership, Role
 from notices import services as notice_pipeline
-from notices.models import Notice
+from notices.models import Notice, key_of
 
 from . import deadlines
 from .models import Report, ReportStatus
@@ -54,16 +53,15 @@ def _create_once(wanted):
     reports = {report.pk: report for _user, report, _text in wanted}
     existing = set(
         Notice.objects.filter(
-            target_type=ContentType.objects.get_for_model(Report),
-            target_id__in=reports,
+            target__in=[key_of(report) for report in reports.values()],
             text__in={text for *_rest, text in wanted},
-        ).values_list("user_id", "target_id", "text")
+        ).values_list("user_id", "target", "text")
     )
     created = 0
     for user_id, report, text in wanted:
-        if (user_id, report.pk, text) in existing:
+        if (user_id, key_of(report), text) in existing:
             continue
-        existing.add((user_id, report.pk, text))
+        existing.add((user_id, key_of(report), text))
         created += len(
             notice_pipeline.notify(
                 user_ids=[user_id],
@@ -139,7 +137,7 @@ def _operator_digest(now):
     )
     already = set(
         Notice.objects.filter(
-            user_id__in=operators, kind=OFFICER_NOTICE_KIND, target_id__isnull=True, text__startswith=prefix
+            user_id__in=operators, kind=OFFICER_NOTICE_KIND, target="", text__startswith=prefix
         ).values_list("user_id", flat=True)
     )
     board = reverse("feedback_officer:board")

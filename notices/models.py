@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +13,7 @@ def key_of(obj):
 class NoticeQuerySet(models.QuerySet):
     def about(self, obj):
         """Notices whose object is `obj` (the thing the notice links to)."""
-        return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk)
+        return self.filter(target=key_of(obj))
 
     def from_source(self, obj):
         """Notices that `obj` (the state that asked for them, e.g. a report event) created."""
@@ -41,8 +40,9 @@ class Notice(models.Model):
     kind = models.CharField(max_length=40)
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The object the notice is about, as a key ("feedback.report:12"), like `source`: a key, not a
+    # foreign key to ContentType, so no process holds an id that a flushed table could change.
+    target = models.CharField(max_length=80, blank=True)
     # The state that asked for the notice ("feedback.reportevent:42"), one notice per person each.
     source = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -59,7 +59,7 @@ class Notice(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notice_user_recent"),
-            models.Index(fields=["target_type", "target_id"], name="notice_target"),
+            models.Index(fields=["target"], name="notice_target"),
             models.Index(
                 fields=["sms_queued_at"],
                 condition=Q(sms_sent_at__isnull=True, sms_queued_at__isnull=False),

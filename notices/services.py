@@ -6,7 +6,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -69,7 +68,6 @@ def notify(*, user_ids, text, kind, url="", target=None, source=None, sms=False,
     if not users:
         return []
     current = when or now()
-    target_type = ContentType.objects.get_for_model(target) if target is not None else None
     notices = Notice.objects.bulk_create(
         [
             Notice(
@@ -77,8 +75,7 @@ def notify(*, user_ids, text, kind, url="", target=None, source=None, sms=False,
                 kind=kind,
                 text=text[:300],
                 url=url,
-                target_type=target_type,
-                target_id=target.pk if target is not None else None,
+                target=key_of(target) if target is not None else "",
                 source=source_key,
                 created_at=current,
                 sms_queued_at=current if sms and user.phone else None,
@@ -104,8 +101,7 @@ def text_phone(*, phone, text, kind, url="", target=None, source=None):
         kind=kind,
         text=text[:300],
         url=url,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=target.pk if target is not None else None,
+        target=key_of(target) if target is not None else "",
         source=source_key,
         sms_queued_at=now(),
     )

@@ -11,8 +11,6 @@ def move_notices(apps, schema_editor):
     Notification = apps.get_model("feedback", "Notification")
     ReportEvent = apps.get_model("feedback", "ReportEvent")
     Notice = apps.get_model("notices", "Notice")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    report_type, _ = ContentType.objects.get_or_create(app_label="feedback", model="report")
     rows = []
     for old in Notification.objects.select_related("report").iterator(chunk_size=2000):
         if old.report_id is None:
@@ -28,8 +26,7 @@ def move_notices(apps, schema_editor):
                 kind=kind,
                 text=old.text,
                 url=url,
-                target_type=report_type if old.report_id else None,
-                target_id=old.report_id,
+                target=f"feedback.report:{old.report_id}" if old.report_id else "",
                 source=f"feedback.reportevent:{old.event_id}" if old.event_id else "",
                 created_at=old.created_at,
                 read_at=old.read_at,
@@ -53,8 +50,7 @@ def move_notices(apps, schema_editor):
             kind="feedback.report",
             text=event.message[:300] or event.report.code,
             url=reverse("feedback:detail", args=[event.report.code]),
-            target_type=report_type,
-            target_id=event.report_id,
+            target=f"feedback.report:{event.report_id}",
             source=f"feedback.reportevent:{event.pk}",
             sms_queued_at=event.contact_sms_queued_at,
         )
@@ -68,7 +64,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('feedback', '0008_notice_and_sms_sweep'),
         ('notices', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [

@@ -12,7 +12,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('citizens', '0003_sms_outbox'),
-        ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -25,21 +24,20 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(max_length=40)),
                 ('text', models.CharField(max_length=300)),
                 ('url', models.CharField(blank=True, max_length=300)),
-                ('target_id', models.PositiveBigIntegerField(blank=True, null=True)),
+                ('target', models.CharField(blank=True, max_length=80)),
                 ('source', models.CharField(blank=True, max_length=80)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
                 ('sms_queued_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('sms_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('sms', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notice', to='citizens.outboundsms')),
-                ('target_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'thông báo',
                 'verbose_name_plural': 'thông báo',
                 'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='notice_user_recent'), models.Index(fields=['target_type', 'target_id'], name='notice_target'), models.Index(condition=models.Q(('sms_queued_at__isnull', False), ('sms_sent_at__isnull', True)), fields=['sms_queued_at'], name='notice_sms_unsent')],
+                'indexes': [models.Index(fields=['user', '-created_at'], name='notice_user_recent'), models.Index(fields=['target'], name='notice_target'), models.Index(condition=models.Q(('sms_queued_at__isnull', False), ('sms_sent_at__isnull', True)), fields=['sms_queued_at'], name='notice_sms_unsent')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(models.Q(('source', ''), _negated=True), ('user__isnull', False)), fields=('user', 'source'), name='notice_once_per_user'), models.UniqueConstraint(condition=models.Q(models.Q(('source', ''), _negated=True), ('user__isnull', True)), fields=('phone', 'source'), name='notice_once_per_phone'), models.CheckConstraint(condition=models.Q(('user__isnull', False), models.Q(('phone', ''), _negated=True), _connector='OR'), name='notice_has_recipient')],
             },
         ),

@@ -93,7 +93,7 @@ def test_a_citizen_files_a_report_with_a_photo(alice_client, world, settings):
     sms = OutboundSms.objects.get(phone=world.alice.phone)
     assert report.code in sms.text and "tiep nhan" in sms.text and "UBND Phuong Le Chan" in sms.text
     notice = Notice.objects.get(user=world.alice)
-    assert notice.target_id == report.pk and notice.url == report.get_absolute_url()
+    assert notice.target == f"feedback.report:{report.pk}" and notice.url == report.get_absolute_url()
     assert "đã được tiếp nhận" in notice.text
 
 

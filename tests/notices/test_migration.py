@@ -51,7 +51,8 @@ def test_report_notices_move_with_their_ids_and_links(executor):
     assert moved[to_citizen.pk].url == "/phan-anh/PA-2026-000001/"
     assert moved[to_citizen.pk].source == f"feedback.reportevent:{event.pk}"
     assert moved[to_officer.pk].url == "/can-bo/phan-anh/PA-2026-000001/"
-    assert moved[digest.pk].target_id is None
+    assert moved[digest.pk].target == ""
+    assert moved[to_officer.pk].target == f"feedback.report:{report.pk}"
     caller_notice = Notice.objects.get(user__isnull=True)
     assert (caller_notice.phone, caller_notice.source) == ("+84987654321", f"feedback.reportevent:{caller.pk}")
     # New notices get ids past the moved ones (PostgreSQL's sequence was moved on).
