@@ -1,4 +1,3 @@
-
 """The officer workflow in feedback.services: every transition, and every refusal leaves nothing changed."""
 
 import datetime as dt

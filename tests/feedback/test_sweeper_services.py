@@ -15,17 +15,9 @@ from citizens.models import OutboundSms
 from feedback import services, tasks
 from feedback.models import EventKind, Report, ReportStatus
 from tests.feedback.citizen_world import NGO_QUYEN_POINT, file_report, fresh_geo_index, world  # noqa: F401
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.worker
-
-
-def wait_until(condition, timeout=60, message="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout} s waiting for {message}")
 
 
 def all_routed():

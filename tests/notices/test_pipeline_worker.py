@@ -12,17 +12,9 @@ from django.utils import timezone
 from citizens.models import OutboundSms
 from notices import services, tasks
 from notices.models import Notice
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.worker
-
-
-def wait_until(condition, timeout=60, message="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout} s waiting for {message}")
 
 
 def test_sms_whose_messages_the_broker_lost_are_sent_once_by_the_sweeper(alice, bob, celery_worker):
