@@ -13,12 +13,15 @@ import io
 import itertools
 from types import SimpleNamespace
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from feedback.models import Category, Report, ReportEvent, ReportStatus, RoutingRule
+from feedback import services
+from feedback.models import Answer, Category, Report, ReportEvent, ReportStatus, RoutingRule
 from government.models import AdministrativeUnit, Agency, AgencyKind, Membership, Role, UnitKind
+from notices.models import Notice
 
 _codes = itertools.count(1)
 
@@ -115,3 +118,37 @@ def file_report(world, *, status=ReportStatus.ASSIGNED, agency="ward", category=
 
 def at(year, month, day, hour=10, minute=0):
     return dt.datetime(year, month, day, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+# --- Checks shared by the officer service tests ---------------------------------------------
+
+
+def snapshot(report):
+    """What a refused action must leave as it was."""
+    report.refresh_from_db()
+    return (
+        report.status,
+        report.version,
+        report.agency_id,
+        report.assignee_id,
+        report.category_id,
+        report.title,
+        report.events.count(),
+        Answer.objects.filter(report=report).count(),
+        Notice.objects.count(),
+    )
+
+
+def refused(call, report, message_part):
+    before = snapshot(report)
+    with pytest.raises(services.ReportActionError) as error:
+        call()
+    assert message_part in error.value.message
+    assert snapshot(report) == before, "a refused action changed something"
+
+
+def accepted(w, **fields):
+    report = file_report(w, **fields)
+    services.accept_report(report_id=report.pk, actor=w.officer, expected_version=report.version)
+    report.refresh_from_db()
+    return report
