@@ -9,9 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from smarthp.sweeping import queue_again
+from smarthp.sweeping import publish_on_commit, queue_again
 from smarthp.text import ascii_fold
 
 from .models import Notice, key_of
@@ -113,15 +112,7 @@ def _queue_sms_on_commit(notices):
     from .tasks import send_sms_task
 
     for notice in notices:
-        transaction.on_commit(lambda pk=notice.pk: _publish(send_sms_task, pk))
-
-
-def _publish(task, pk):
-    """Queue `task` for `pk`; a broker outage is logged and left to the sweeper (the row is the outbox)."""
-    try:
-        task.delay(pk)
-    except OperationalError:
-        log.warning("notices: broker unavailable, %s for %s left to the sweeper", task.name, pk)
+        publish_on_commit(send_sms_task, notice.pk)
 
 
 def sms_text(notice):

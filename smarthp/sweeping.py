@@ -1,4 +1,5 @@
-"""The one way a sweeper queues again work whose message was lost (routing notices, SMS, ...).
+"""How work for the workers is queued: on commit the first time, again by a sweeper when the message
+was lost (routing, notices, SMS, ...).
 
 Every outbox in the portal (report events awaiting their notices, notices awaiting their SMS,
 gateway messages awaiting delivery) keeps the time its work was last queued. A sweeper lists the
@@ -7,10 +8,27 @@ rows still undone a minute after that and calls `queue_again` on them.
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
+
+
+def publish_on_commit(task, *args):
+    """Queue `task(*args)` once the current transaction commits (in-process when Celery is eager).
+
+    A broker that is down does not fail the request whose rows are already committed: the failure
+    is logged and the outbox row waits for its sweeper.
+    """
+
+    def send():
+        try:
+            task.delay(*args)
+        except OperationalError:
+            log.warning("broker unavailable: %s%r left to the sweeper", task.name, args)
+
+    transaction.on_commit(send)
 
 
 def queue_again(pending, rows, queued_field, task, **still):

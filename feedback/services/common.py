@@ -16,11 +16,11 @@ queueing on commit, and the checks an action makes before it writes.
 import datetime
 import logging
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
+
+from smarthp.sweeping import publish_on_commit
 
 from ..models import (
     Report,
@@ -90,14 +90,7 @@ def on_commit(task, *args):
     A broker that is down does not fail the request whose rows are already committed: the failure
     is logged and the sweeper (`sweep`) queues the work again once the broker is back.
     """
-
-    def send():
-        try:
-            task.delay(*args)
-        except OperationalError:
-            log.warning("broker unavailable: %s%r left to the sweeper", task.name, args)
-
-    transaction.on_commit(send)
+    publish_on_commit(task, *args)
 
 
 ROUTING_RETRY_AFTER = datetime.timedelta(seconds=60)
