@@ -369,7 +369,7 @@ def followed_reports(user, cursor=None, size=FEED_PAGE_SIZE):
     return keyset_page(list_queryset(followed), cursor, size)
 
 
-# --- Open311 (feedback.api) ------------------------------------------------------------------
+# --- Open311 (feedback.open311) ------------------------------------------------------------------
 
 # Open311 knows two states: a report with an answer (or closed) is "closed" there.
 OPEN311_CLOSED_STATUSES = (ReportStatus.ANSWERED, ReportStatus.CLOSED)

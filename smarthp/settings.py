@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "publicservices",
     "utilities",
     "news",
+    "campaigns",
 ]
 
 MIDDLEWARE = [
@@ -282,8 +283,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "feedback.api.exception_handler",
-    # The open data API (feedback.api), per client address: behind a proxy, the address that many
+    "EXCEPTION_HANDLER": "feedback.open311.views.exception_handler",
+    # The open data API (feedback.open311), per client address: behind a proxy, the address that many
     # X-Forwarded-For hops back (TRUSTED_PROXY_COUNT, as for allauth's limits below).
     "DEFAULT_THROTTLE_RATES": {"open311": os.getenv("OPEN311_RATE", "120/min")},
     "NUM_PROXIES": envint("TRUSTED_PROXY_COUNT", 0),
@@ -438,3 +439,17 @@ PAKN_STATS_CACHE_SECONDS = envint("PAKN_STATS_CACHE_SECONDS", 300)
 PAKN_BOARD_CACHE_SECONDS = envint("PAKN_BOARD_CACHE_SECONDS", 60)
 # How long an officer's list pages are served again to the same browser when nothing changed (0: off).
 PAKN_OFFICER_PAGE_CACHE_SECONDS = envint("PAKN_OFFICER_PAGE_CACHE_SECONDS", 30)
+
+# --- Dịch vụ công: procedures and dossiers (publicservices) --------------------------------------
+
+# --- Tiện ích: places (utilities) ----------------------------------------------------------------
+
+# --- Tin tức: news, ward notices, schedules, outages (news) ---------------------------------------
+
+# --- The ward's install campaign (campaigns) -----------------------------------------------------
+
+# --- REST API v1, app sign-in (allauth headless), schema --------------------------------------------
+
+# --- Open311 write side: client keys --------------------------------------------------------------
+
+# --- Installable portal: Web Push -----------------------------------------------------------------

@@ -9,13 +9,14 @@ from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from . import home as home_panels
 from .middleware import DATABASE_ERRORS, busy_response
 
 log = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"panels": home_panels.panels_for(request)})
 
 
 def _check_database():

@@ -9,7 +9,7 @@ from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 
 # Later apps' demo data points at earlier apps' rows (reports need wards, agencies and citizens).
-ORDER = ["government", "citizens", "feedback", "publicservices", "utilities", "news"]
+ORDER = ["government", "citizens", "feedback", "publicservices", "utilities", "news", "campaigns"]
 
 
 def demo_modules():

@@ -1,9 +1,9 @@
-"""Open311 GeoReport v2 under /api/open311/v2/ (feedback.api)."""
+"""Open311 GeoReport v2 under /api/open311/v2/ (feedback.open311.views)."""
 
 from django.urls import path, re_path
 
-from . import api
-from .urls import CODE
+from . import views as api
+from ..urls import CODE
 
 app_name = "open311"
 

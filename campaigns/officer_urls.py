@@ -1,0 +1,5 @@
+"""The officer site's pages of campaigns (under /can-bo/)."""
+
+app_name = "campaigns_officer"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""The citizen site's pages of campaigns."""
+
+app_name = "campaigns"
+
+urlpatterns = []

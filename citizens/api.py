@@ -1,0 +1,3 @@
+"""REST API v1 of citizens: serializers and views, mounted under /api/v1/ by smarthp.api_urls."""
+
+urlpatterns = []

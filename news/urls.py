@@ -1,0 +1,5 @@
+"""The citizen site's pages of news."""
+
+app_name = "news"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""The citizen site's pages of publicservices."""
+
+app_name = "publicservices"
+
+urlpatterns = []

@@ -1,0 +1,47 @@
+"""The home page's panels, drawn from what each app offers (as the officer desk, government.desk).
+
+The home page knows no feature. Each app that has something to show there registers, in its
+AppConfig.ready(), a function of the request that returns a `Panel` or None (nothing to show this
+person now). Panels appear in the order of `order`, then of registration.
+
+The home page is a citizen page: at most 8 queries in all (DESIGN §5), the layout's included. A
+panel function makes one query, two at most, and none for a visitor when it can avoid it.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Panel:
+    """`template` is included with `panel` in its context; `context` is whatever it needs."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Contribution:
+    order: int
+    panel: object
+
+
+_contributions = {}
+
+
+def register(name, panel, *, order=50):
+    """Add an app's panel function. `name` identifies it: registering it again replaces it."""
+    _contributions[name] = _Contribution(order=order, panel=panel)
+
+
+def unregister(name):
+    _contributions.pop(name, None)
+
+
+def panels_for(request):
+    ordered = sorted(enumerate(_contributions.values()), key=lambda pair: (pair[1].order, pair[0]))
+    panels = []
+    for _, contribution in ordered:
+        panel = contribution.panel(request)
+        if panel is not None:
+            panels.append(panel)
+    return panels

@@ -1,0 +1,3 @@
+"""The installable portal: web app manifest, service worker, offline page."""
+
+urlpatterns = []

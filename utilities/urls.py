@@ -1,0 +1,5 @@
+"""The citizen site's pages of utilities."""
+
+app_name = "utilities"
+
+urlpatterns = []
