@@ -430,3 +430,7 @@ def _fill_report_batches(rows, existing, count, rng, scores, log):
         created_total += len(batch)
         log(f"reports: {existing + created_total}/{count}")
     return created_total
+
+
+# The other apps' fillers live in modules of their own; each registers itself with @filler on import.
+from benchmarks import fillers_campaigns, fillers_news, fillers_publicservices, fillers_utilities  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Benchmark fillers of campaigns (registered with benchmarks.fillers.filler on import)."""

@@ -1,0 +1,1 @@
+"""Benchmark fillers of news (registered with benchmarks.fillers.filler on import)."""

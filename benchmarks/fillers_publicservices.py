@@ -1,0 +1,1 @@
+"""Benchmark fillers of publicservices (registered with benchmarks.fillers.filler on import)."""

@@ -1,0 +1,1 @@
+"""Benchmark fillers of utilities (registered with benchmarks.fillers.filler on import)."""
