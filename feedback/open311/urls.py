@@ -2,8 +2,8 @@
 
 from django.urls import path, re_path
 
-from . import views as api
 from ..urls import CODE
+from . import views as api
 
 app_name = "open311"
 

@@ -106,7 +106,12 @@ def test_services_import_no_forms_or_views():
     """Services are called by views, the API, tasks and commands; they know none of them."""
     for path in sorted((APP / "services").glob("*.py")):
         assert not imports_any(
-            path, "feedback.forms", "feedback.officer_forms", "feedback.views", "feedback.officer_views", "feedback.api",
+            path,
+            "feedback.forms",
+            "feedback.officer_forms",
+            "feedback.views",
+            "feedback.officer_views",
+            "feedback.api",
             "feedback.open311",
         ), path.name
 

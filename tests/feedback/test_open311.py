@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from feedback import photos as photo_pipeline
-from feedback.open311.views import Open311Throttle
 from feedback.models import Report, ReportStatus
+from feedback.open311.views import Open311Throttle
 from tests.feedback.citizen_world import (  # noqa: F401
     NGO_QUYEN_POINT,
     file_report,
