@@ -161,6 +161,11 @@ def mark_read(*, user, notice_ids=None):
     return rows.update(read_at=now())
 
 
+def mark_unread(*, user, notice_ids):
+    """Mark the user's notices `notice_ids` unread again (the API's "keep it for later"). Returns how many."""
+    return Notice.objects.filter(user=user, pk__in=notice_ids, read_at__isnull=False).update(read_at=None)
+
+
 def sweep_unsent_sms(*, older_than=RETRY_AFTER, limit=SWEEP_BATCH):
     """Queue again the SMS of notices queued more than `older_than` ago and still unsent (their
     message was lost with the broker, or never left). Returns how many were queued.

@@ -449,7 +449,96 @@ PAKN_OFFICER_PAGE_CACHE_SECONDS = envint("PAKN_OFFICER_PAGE_CACHE_SECONDS", 30)
 # --- The ward's install campaign (campaigns) -----------------------------------------------------
 
 # --- REST API v1, app sign-in (allauth headless), schema --------------------------------------------
+# REST API v1 under /api/v1/ (smarthp.api: errors, pages, throttles, sign-in), the app's sign-in by
+# allauth's headless mode under /_allauth/app/v1/ (citizens.headless), the OpenAPI schema at
+# /api/schema/ with Swagger UI and Redoc at /api/docs/ and /api/docs/redoc/ (smarthp.api_docs_urls).
+INSTALLED_APPS += ["allauth.headless", "drf_spectacular", "drf_spectacular_sidecar", "corsheaders"]
+# As high as possible: a preflight (OPTIONS) is answered before anything else looks at it.
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"), "corsheaders.middleware.CorsMiddleware")
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "smarthp.api_auth.SessionTokenAuthentication",
+            "smarthp.api_auth.SessionAuthentication",
+        ],
+        "DEFAULT_PAGINATION_CLASS": "smarthp.api.KeysetPagination",
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": [
+            "rest_framework.parsers.JSONParser",
+            "rest_framework.parsers.MultiPartParser",
+            "rest_framework.parsers.FormParser",
+        ],
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "EXCEPTION_HANDLER": "smarthp.api.exception_handler",
+        "DEFAULT_THROTTLE_CLASSES": ["smarthp.api_auth.ClientRateThrottle", "smarthp.api_auth.UserRateThrottle"],
+    }
+)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {
+        # Per client address (an office or a carrier's NAT may hold many people), per signed-in user,
+        # and filing (a report) per user.
+        "api_client": os.getenv("API_CLIENT_RATE", "600/min"),
+        "api_user": os.getenv("API_USER_RATE", "300/min"),
+        "api_write": os.getenv("API_WRITE_RATE", "30/hour"),
+    }
+)
+# allauth headless for the native app only ("app": the session token travels in X-Session-Token);
+# the web keeps allauth's own pages. Its OpenAPI description is merged into ours (smarthp.api_docs).
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ["app"]
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = None  # its page loads Redoc from a CDN; ours is served here
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Công dân số Hải Phòng — REST API v1",
+    "DESCRIPTION": (
+        "The portal's API for the city's app and third parties. Sign in through the `/_allauth/app/v1/` "
+        "endpoints (phone + SMS code, or password; officers add their TOTP code), then send the session "
+        "token from `meta.session_token` in the `X-Session-Token` header. Errors of /api/v1/ are "
+        '`{"error": {"status", "code", "message", "fields"}}`, the message in the language of '
+        "`Accept-Language` (vi, en). Lists are keyset pages: follow `next`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "smarthp.api_docs.merge_allauth_headless",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+}
+# CORS: closed (no header at all) unless origins are configured, for the API and the app sign-in.
+# The app sends its token in a header, never a cookie: no credentials across origins.
+CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/(api|_allauth)/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "content-type",
+    "idempotency-key",
+    "x-session-token",
+)
+CORS_EXPOSE_HEADERS = ["Retry-After", "Idempotent-Replayed"]
 
 # --- Open311 write side: client keys --------------------------------------------------------------
+# POST /api/open311/v2/requests.json needs an api_key issued by an administrator (admin, or
+# `manage.py issue_open311_key`); each key has its own per-minute limit (feedback.open311.keys).
+# media_url is fetched only from these hosts (HTTPS, public addresses, images up to the photo cap);
+# empty: refused, clients upload the photo as `media`.
+OPEN311_MEDIA_URL_HOSTS = envlist("OPEN311_MEDIA_URL_HOSTS")
+OPEN311_MEDIA_URL_TIMEOUT = envint("OPEN311_MEDIA_URL_TIMEOUT", 5)
+# A POST's body without a photo, in bytes (a photo may add feedback.photos.MAX_UPLOAD_BYTES).
+OPEN311_MAX_FORM_BYTES = envint("OPEN311_MAX_FORM_BYTES", 256 * 1024)
+# How long GET tokens/<token> answers for a POST's token.
+OPEN311_TOKEN_DAYS = envint("OPEN311_TOKEN_DAYS", 30)
+# discovery.json's contact and key_service lines (empty: the 1022 centre, in the request's language).
+OPEN311_CONTACT = os.getenv("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = os.getenv("OPEN311_KEY_SERVICE", "")
 
 # --- Installable portal: Web Push -----------------------------------------------------------------

@@ -33,6 +33,7 @@ urlpatterns = [
     path("thong-bao/", include("notices.urls")),
     path("api/open311/v2/", include("feedback.open311.urls")),
     path("api/v1/", include("smarthp.api_urls")),
+    path("", include("smarthp.api_docs_urls")),  # /_allauth/ (app sign-in), /api/schema/, /api/docs/
     path("", include("smarthp.pwa")),
     path("quan-tri/", admin.site.urls),
 ]
