@@ -15,6 +15,7 @@ from .models import (
     RoutingRule,
     Urgency,
 )
+from .open311 import admin as open311_admin  # noqa: F401  (the client keys' admin)
 
 
 class SubCategoryInline(admin.TabularInline):

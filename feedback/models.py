@@ -513,3 +513,7 @@ class AnswerTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# Open311's client keys and tokens live beside their API; importing them here makes them feedback's.
+from .open311.models import Open311Key, Open311Token  # noqa: E402, F401

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, Lookup, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, Lookup, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -375,11 +375,18 @@ def followed_reports(user, cursor=None, size=FEED_PAGE_SIZE):
 OPEN311_CLOSED_STATUSES = (ReportStatus.ANSWERED, ReportStatus.CLOSED)
 
 
-def open311_requests(*, category_ids=(), closed=None, start=None, end=None, code=None, cursor=None, size):
+def open311_requests(
+    *, category_ids=(), closed=None, start=None, end=None, code=None, codes=None, near=None, cursor=None, size
+):
     """(public reports, next cursor) for the Open311 API, newest first, with what a service request
     shows: the agency, the latest published answer (`status_notes`) and the first public photo.
-    Three queries whatever the page size. `closed`: True, False or None (both)."""
+    Three queries whatever the page size. `closed`: True, False or None (both). `codes`: these
+    tracking codes only. `near`: (lat, lng, radius in metres), the reports within that circle."""
     queryset = Report.objects.public()
+    if codes is not None:
+        queryset = queryset.filter(code__in=codes)
+    if near is not None:
+        queryset = _within(queryset, *near)
     if category_ids:
         queryset = queryset.filter(category_id__in=category_ids)
     if closed is not None:
@@ -398,6 +405,19 @@ def open311_requests(*, category_ids=(), closed=None, start=None, end=None, code
         )
     ).prefetch_related(Prefetch("answers", queryset=answers.order_by("published_at", "pk"), to_attr="published"))
     return keyset_page(queryset, cursor, size)
+
+
+def _within(queryset, lat, lng, radius_m):
+    """The rows of `queryset` within `radius_m` of a point: a latitude/longitude box (the point
+    index), then the flat-earth distance, exact enough at a city's scale, in SQL so that keyset
+    pages stay full."""
+    metres_lng = METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01)
+    dlat, dlng = radius_m / METRES_PER_DEGREE_LAT, radius_m / metres_lng
+    north = (F("lat") - lat) * METRES_PER_DEGREE_LAT
+    east = (F("lng") - lng) * metres_lng
+    return queryset.alias(distance_sq=ExpressionWrapper(north * north + east * east, output_field=FloatField())).filter(
+        lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng), distance_sq__lte=radius_m * radius_m
+    )
 
 
 # --- One report -------------------------------------------------------------------------------

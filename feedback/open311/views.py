@@ -1,48 +1,53 @@
 """Open311 GeoReport v2, read side: the public reports as service requests, for apps, newsrooms and
-researchers who want the city's PAKN data without scraping pages. JSON only.
+researchers who want the city's PAKN data without scraping pages. JSON or XML, as the address ends.
 
-    GET /api/open311/v2/services.json
-    GET /api/open311/v2/requests.json?service_code=a,b&status=open|closed&start_date=&end_date=
-        &page_size=1..100&cursor=
-    GET /api/open311/v2/requests/<service_request_id>.json
+    GET /api/open311/v2/discovery.{json,xml}
+    GET /api/open311/v2/services.{json,xml}
+    GET /api/open311/v2/services/<service_code>.{json,xml}        (no extra questions: no attributes)
+    GET /api/open311/v2/requests.{json,xml}?service_code=a,b&status=open|closed&start_date=&end_date=
+        &lat=&long=&radius=(metres)&page_size=1..100&cursor=
+    GET /api/open311/v2/requests.{json,xml}?service_request_id=PA-…,PA-…   (overrides every other)
+    GET /api/open311/v2/requests/<service_request_id>.{json,xml}
 
 Only what the public feed shows, never who reported. Pages are newest first and keyset-paged like
 the feed: the next page's address is in the `Link` header (rel="next"). Errors are Open311's list
-of {code, description}, the description in the language the request asks for.
+of {code, description}, the description in the language the request asks for. The write side
+(POST requests, tokens) is in feedback.open311.write.
 """
 
 import datetime
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes, renderer_classes, throttle_classes
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .. import selectors
 from ..selectors import active_categories
 
+# The module's public face: the REST API's exception handler dispatches Open311 views here.
+from .base import (  # noqa: F401
+    Open311Throttle,
+    Open311View,
+    error,
+    exception_handler,
+    open311_view,
+    respond,
+)
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-
-
-class Open311Throttle(AnonRateThrottle):
-    scope = "open311"
-
-
-def open311_view(view):
-    """A public, read-only, JSON-only, throttled DRF view."""
-    view = throttle_classes([Open311Throttle])(view)
-    view = renderer_classes([JSONRenderer])(view)
-    view = permission_classes([AllowAny])(view)
-    return api_view(["GET"])(view)
+MAX_REQUEST_IDS = 100
+DEFAULT_RADIUS_M = 1000
+MAX_RADIUS_M = 50_000
+SERVICES = ("services", "service")
+REQUESTS = ("service_requests", "request")
+# When this API last changed (discovery's changeset).
+CHANGESET = "2026-12-02T00:00:00+07:00"
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
 class ServiceSerializer(serializers.Serializer):
@@ -103,21 +108,6 @@ class ServiceRequestSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(report.url)
 
 
-def _error(status, description):
-    return Response([{"code": status, "description": str(description)}], status=status)
-
-
-def exception_handler(exc, context):
-    """DRF's handler, with Open311's error list for the Open311 views (wrong method, throttled)."""
-    response = drf_exception_handler(exc, context)
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    if response is not None and match is not None and match.namespace == "open311":
-        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-        response.data = [{"code": response.status_code, "description": str(detail)}]
-    return response
-
-
 def _parse_moment(value, name, *, end=False):
     """An ISO 8601 date-time (or a bare date: its first or, for an end, last moment), aware."""
     if not value:
@@ -136,8 +126,38 @@ def _parse_moment(value, name, *, end=False):
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def _number(params, name):
+    try:
+        return float(params[name])
+    except (TypeError, ValueError):
+        raise ValidationError(_("%(name)s phải là một số.") % {"name": name}) from None
+
+
+def _near(params):
+    """(lat, lng, radius in metres) from lat/long/radius, or None when no point is asked for."""
+    if not params.get("lat") and not params.get("long"):
+        if params.get("radius"):
+            raise ValidationError(_("radius cần đi cùng lat và long."))
+        return None
+    if not params.get("lat") or not params.get("long"):
+        raise ValidationError(_("lat và long phải có cả hai."))
+    lat, lng = _number(params, "lat"), _number(params, "long")
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationError(_("lat phải từ -90 đến 90, long từ -180 đến 180."))
+    radius = _number(params, "radius") if params.get("radius") else DEFAULT_RADIUS_M
+    if not 1 <= radius <= MAX_RADIUS_M:
+        raise ValidationError(_("radius (mét) phải từ 1 đến %(max)s.") % {"max": MAX_RADIUS_M})
+    return lat, lng, radius
+
+
 def _filters(params):
     """The keyword arguments of selectors.open311_requests from the query string, or ValidationError."""
+    if params.get("service_request_id"):
+        # The standard: service_request_id overrides every other parameter.
+        codes = list(dict.fromkeys(part.strip() for part in params["service_request_id"].split(",") if part.strip()))
+        if len(codes) > MAX_REQUEST_IDS:
+            raise ValidationError(_("Tối đa %(max)s mã service_request_id mỗi lần.") % {"max": MAX_REQUEST_IDS})
+        return {"codes": codes, "size": max(len(codes), 1)}
     category_ids = []
     if params.get("service_code"):
         known = {category.slug: category for category in active_categories()}
@@ -163,19 +183,69 @@ def _filters(params):
     cursor = params.get("cursor")
     if cursor and selectors.parse_cursor(cursor) is None:
         raise ValidationError(_("cursor không hợp lệ: hãy dùng địa chỉ trong tiêu đề Link của trang trước."))
-    return {"category_ids": category_ids, "closed": closed, "start": start, "end": end, "cursor": cursor, "size": size}
+    return {
+        "category_ids": category_ids,
+        "closed": closed,
+        "start": start,
+        "end": end,
+        "near": _near(params),
+        "cursor": cursor,
+        "size": size,
+    }
 
 
-@open311_view
-def services(request):
+def service_list():
     """Every active category a report can be filed under (the sub-categories, and the top-level
-    ones that have none), with its group."""
+    ones that have none), with its group's name."""
     categories = active_categories()
     names = {category.pk: category.name for category in categories}
     leaves = [category for category in categories if not category.children_ids]
     for category in leaves:
         category.group_name = names.get(category.parent_id, category.name)
-    return Response(ServiceSerializer(leaves, many=True).data)
+    return leaves
+
+
+def find_service(code):
+    """The category a service_code names (one that services lists), or None."""
+    return next((category for category in service_list() if category.slug == code), None)
+
+
+@open311_view
+def discovery(request):
+    """Where the API is, what it speaks, and whom to ask for a key."""
+    base = request.build_absolute_uri(reverse("open311:services", kwargs={"format": "json"})).rsplit("/", 1)[0]
+    return respond(
+        {
+            "changeset": CHANGESET,
+            "contact": getattr(settings, "OPEN311_CONTACT", "") or _("Trung tâm 1022 Hải Phòng, điện thoại 1022."),
+            "key_service": getattr(settings, "OPEN311_KEY_SERVICE", "")
+            or _("Khóa API (api_key) do quản trị viên cổng cấp cho từng ứng dụng; hãy liên hệ Trung tâm 1022."),
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base,
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["application/json", "text/xml"],
+                }
+            ],
+        },
+        ("discovery", None),
+    )
+
+
+@open311_view
+def services(request):
+    return respond(ServiceSerializer(service_list(), many=True).data, SERVICES)
+
+
+@open311_view
+def service_definition(request, service_code):
+    """The extra questions of a service: none (services lists metadata false), but clients that ask
+    anyway get a valid, empty definition."""
+    if find_service(service_code) is None:
+        return error(404, _("Không có lĩnh vực (service_code) “%(code)s”.") % {"code": service_code})
+    return respond({"service_code": service_code, "attributes": []}, ("service_definition", None))
 
 
 @open311_view
@@ -183,10 +253,10 @@ def requests(request):
     try:
         filters = _filters(request.query_params)
     except ValidationError as exc:
-        return _error(400, exc.detail[0])
+        return error(400, exc.detail[0])
     reports, next_cursor = selectors.open311_requests(**filters)
     data = ServiceRequestSerializer(reports, many=True, context={"request": request}).data
-    response = Response(data)
+    response = respond(data, REQUESTS)
     if next_cursor:
         params = request.query_params.copy()
         params["cursor"] = next_cursor
@@ -198,6 +268,6 @@ def requests(request):
 def request_detail(request, code):
     reports, _next = selectors.open311_requests(code=code, size=1)
     if not reports:
-        return _error(404, _("Không tìm thấy phản ánh này, hoặc phản ánh không công khai."))
+        return error(404, _("Không tìm thấy phản ánh này, hoặc phản ánh không công khai."))
     data = ServiceRequestSerializer(reports, many=True, context={"request": request}).data
-    return Response(data)  # Open311 answers a list here too
+    return respond(data, REQUESTS)  # Open311 answers a list here too

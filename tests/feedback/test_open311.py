@@ -168,11 +168,14 @@ def test_errors_speak_english_when_asked(client, world):
     assert response.json()[0]["description"] == "status takes “open” or “closed”."
 
 
-def test_the_api_is_read_only(client, world):
+def test_a_session_is_no_key_and_other_methods_are_refused(client, world):
+    """Filing needs an api_key: a signed-in citizen's session does not stand in for one."""
     client.force_login(world.alice)
     response = client.post(BASE + "requests.json", {"service_code": "gop-y"})
-    assert response.status_code == 405
-    assert response.json()[0]["code"] == 405
+    assert response.status_code == 403
+    assert response.json()[0]["code"] == 403
+    response = client.delete(BASE + "requests.json")
+    assert response.status_code == 405 and response.json()[0]["code"] == 405
     assert not Report.objects.exists()
 
 
