@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notice
+from .models import Notice, PushSubscription
 
 
 @admin.register(Notice)
@@ -13,3 +13,13 @@ class NoticeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # notices come from the apps' services, never by hand
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "device", "last_sent_at"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["endpoint", "p256dh", "auth", "device", "created_at", "last_sent_at"]
+
+    def has_add_permission(self, request):
+        return False  # a browser subscribes itself (notices.push_views)

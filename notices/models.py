@@ -52,6 +52,10 @@ class Notice(models.Model):
     sms = models.OneToOneField(
         "citizens.OutboundSms", on_delete=models.SET_NULL, null=True, blank=True, related_name="notice"
     )
+    # The push message's outbox (notices.push), as for the SMS: queued when the person has a push
+    # subscription, claimed by the sender once.
+    push_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    push_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = NoticeQuerySet.as_manager()
 
@@ -64,6 +68,11 @@ class Notice(models.Model):
                 fields=["sms_queued_at"],
                 condition=Q(sms_sent_at__isnull=True, sms_queued_at__isnull=False),
                 name="notice_sms_unsent",
+            ),
+            models.Index(
+                fields=["push_queued_at"],
+                condition=Q(push_sent_at__isnull=True, push_queued_at__isnull=False),
+                name="notice_push_unsent",
             ),
         ]
         constraints = [
@@ -83,3 +92,33 @@ class Notice(models.Model):
 
     def get_absolute_url(self):
         return self.url
+
+
+class PushSubscription(models.Model):
+    """One browser of one person that accepted Web Push: where the push service takes its messages.
+
+    `endpoint` is the push service's address for that browser (kept only when its host is on
+    WEBPUSH_ALLOWED_HOSTS: the portal posts to it); `p256dh` and `auth` are the browser's keys that
+    encrypt each message, so the push service cannot read it. A 404 or 410 from the push service
+    means the browser dropped it: the row is deleted (notices.push).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.CharField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    # What the person sees in their data export to tell their phones apart ("Android, Chrome").
+    device = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng ký nhận thông báo đẩy")
+        verbose_name_plural = _("đăng ký nhận thông báo đẩy")
+
+    def __str__(self):
+        return self.device or str(self.pk)
+
+    def info(self):
+        """The subscription as pywebpush takes it."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

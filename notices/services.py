@@ -13,6 +13,7 @@ from django.utils import timezone
 from smarthp.sweeping import publish_on_commit, queue_again
 from smarthp.text import ascii_fold
 
+from . import push
 from .models import Notice, key_of
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ def _consenting(user_ids):
 
 def notify(*, user_ids, text, kind, url="", target=None, source=None, sms=False, unsolicited=False, when=None):
     """Tell each of `user_ids` `text`: one in-site notice linking to `url` and, with `sms`, a text
-    message to those with a phone. Returns the notices created.
+    message to those with a phone, and a push message to those who allowed it on a browser
+    (notices.push, when Web Push is configured). Returns the notices created.
 
     Call it inside the transaction that writes the state the notice is about: the notices are the
     outbox and commit with that state; their SMS are queued on commit. With `source` (the row that
@@ -67,6 +69,7 @@ def notify(*, user_ids, text, kind, url="", target=None, source=None, sms=False,
     if not users:
         return []
     current = when or now()
+    pushable = push.pushable_users([user.pk for user in users])
     notices = Notice.objects.bulk_create(
         [
             Notice(
@@ -78,11 +81,13 @@ def notify(*, user_ids, text, kind, url="", target=None, source=None, sms=False,
                 source=source_key,
                 created_at=current,
                 sms_queued_at=current if sms and user.phone else None,
+                push_queued_at=current if user.pk in pushable else None,
             )
             for user in users
         ]
     )
     _queue_sms_on_commit(notice for notice in notices if notice.sms_queued_at)
+    push.queue_on_commit(notice for notice in notices if notice.push_queued_at)
     return notices
 
 

@@ -542,3 +542,17 @@ OPEN311_CONTACT = os.getenv("OPEN311_CONTACT", "")
 OPEN311_KEY_SERVICE = os.getenv("OPEN311_KEY_SERVICE", "")
 
 # --- Installable portal: Web Push -----------------------------------------------------------------
+# The server's VAPID key pair (base64url, e.g. from `vapid --gen` then `vapid --applicationServerKey`
+# of py_vapid, or any Web Push library). Unset: no push is sent and the opt-in button stays hidden.
+WEBPUSH_VAPID_PUBLIC_KEY = os.getenv("WEBPUSH_VAPID_PUBLIC_KEY", "")
+WEBPUSH_VAPID_PRIVATE_KEY = os.getenv("WEBPUSH_VAPID_PRIVATE_KEY", "")
+# Who push services contact about our messages: a mailto: address or the portal's https address.
+WEBPUSH_VAPID_SUBJECT = os.getenv("WEBPUSH_VAPID_SUBJECT", SITE_ROOT if SITE_ROOT.startswith("https://") else "")
+# How long a push service keeps a message for a phone that is off (seconds).
+WEBPUSH_TTL = envint("WEBPUSH_TTL", 86400)
+# The portal posts each push to the address a browser gave: only hosts of these push services are kept.
+WEBPUSH_ALLOWED_HOSTS = envlist(
+    "WEBPUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,*.push.services.mozilla.com,"
+    "web.push.apple.com,*.push.apple.com,*.notify.windows.com",
+)
