@@ -1,0 +1,123 @@
+"""Forms of the places pages (HTTP only: the rules live in utilities.services.common)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from government import geo
+
+from . import kinds
+from .models import PlaceKind, PlaceReportStatus, Problem
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def kind_choices(blank_label):
+    choices = [("", blank_label)]
+    for group, members in kinds.GROUPS:
+        choices.append((str(group), [(kinds.SLUGS[kind], kind.label) for kind in members]))
+    return choices
+
+
+def unit_choices():
+    return [("", _("— Chọn phường, xã —")), *geo.units_choices()]
+
+
+class NearForm(forms.Form):
+    """Near a point (the browser's location, a tap on the map) or near a ward chosen from the list."""
+
+    loai = forms.ChoiceField(label=_("Tìm"), required=False)
+    phuong = forms.ChoiceField(label=_("Gần phường, xã"), required=False)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loai"].choices = kind_choices(_("Mọi loại địa điểm"))
+        self.fields["phuong"].choices = unit_choices()
+
+    @property
+    def kind(self):
+        return kinds.kind_of(self.cleaned_data.get("loai")) if self.is_valid() else None
+
+
+class WardLookupForm(forms.Form):
+    lat = forms.FloatField(
+        label=_("Vĩ độ"), min_value=-90, max_value=90, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    lng = forms.FloatField(
+        label=_("Kinh độ"), min_value=-180, max_value=180, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lat"].help_text = _("Ví dụ 20.8400")
+        self.fields["lng"].help_text = _("Ví dụ 106.6790")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm địa điểm"), required=False, max_length=100)
+    loai = forms.ChoiceField(label=_("Loại"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loai"].choices = kind_choices(_("Mọi loại"))
+
+
+class ReportPlaceForm(forms.Form):
+    problem = forms.ChoiceField(label=_("Thông tin nào bị sai?"), choices=Problem.choices, widget=forms.RadioSelect)
+    message = forms.CharField(
+        label=_("Mô tả thêm (không bắt buộc)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: số điện thoại đúng, giờ mở cửa thực tế."),
+    )
+
+
+class PlaceForm(forms.Form):
+    """An editor's place; `version` is the place's version the form was read at."""
+
+    name = forms.CharField(label=_("Tên"), max_length=200)
+    kind = forms.ChoiceField(label=_("Loại"), choices=PlaceKind.choices)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
+    lat = forms.FloatField(label=_("Vĩ độ"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lng = forms.FloatField(label=_("Kinh độ"), widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    opening_hours = forms.CharField(
+        label=_("Giờ mở cửa"),
+        max_length=255,
+        required=False,
+        help_text=_("Cú pháp opening_hours của OpenStreetMap, ví dụ: Mo-Sa 07:00-21:00; Su 08:00-12:00; PH off"),
+    )
+    website = forms.CharField(label=_("Trang web"), max_length=300, required=False)
+    note = forms.CharField(label=_("Ghi chú ngắn"), max_length=300, required=False)
+    is_active = forms.BooleanField(label=_("Hiển thị cho người dân"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def place_fields(self):
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data.pop("is_active", None)
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp GeoJSON hoặc CSV"),
+        help_text=_(
+            "GeoJSON xuất từ OpenStreetMap (thẻ là thuộc tính), hoặc CSV có các cột source_id, name, kind, lat, lng."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("Tệp lớn quá 10 MB."))
+        name = upload.name.lower()
+        if not name.endswith((".geojson", ".json", ".csv")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .geojson, .json hoặc .csv."))
+        return upload
+
+
+class HandleReportForm(forms.Form):
+    status = forms.ChoiceField(choices=[(PlaceReportStatus.FIXED, ""), (PlaceReportStatus.DISMISSED, "")])

@@ -1,0 +1,1 @@
+"""Editors' pages of the directory of places (under /can-bo/tien-ich/)."""

@@ -1,0 +1,139 @@
+"""Reads of the directory: places near a point, search, a place's page, which ward a point is in.
+
+Places are public: nothing here is scoped to a user. "Near me" is a box on latitude and longitude
+(an index range) ordered by a flat-earth distance that SQLite and PostgreSQL both compute, then the
+exact great-circle distance (government.geo.haversine_km) on the few candidates: no PostGIS.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from django.utils.formats import number_format
+
+from government import geo
+from government.models import AdministrativeUnit, Agency, AgencyKind
+from smarthp.text import search_key
+
+from .models import Place
+
+KM_PER_DEGREE = 111.32  # one degree of latitude, and of longitude at the equator
+DEFAULT_RADIUS_KM = 5.0
+MAX_RADIUS_KM = 50.0
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+# Candidates taken from the box for each place shown: the flat-earth order can only swap places whose
+# distances differ by well under a metre at the city's scale, and the extra ones cover that.
+CANDIDATE_FACTOR = 2
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Nearby:
+    place: Place
+    distance_km: float
+
+    @property
+    def distance_m(self):
+        return round(self.distance_km * 1000)
+
+
+def bounding_box(lat, lng, radius_km):
+    """(south, north, west, east) of the box around (lat, lng) that holds every point within radius_km."""
+    dlat = radius_km / KM_PER_DEGREE
+    dlng = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
+def nearest(*, lat, lng, kind=None, radius_km=DEFAULT_RADIUS_KM, limit=DEFAULT_LIMIT):
+    """The active places (of `kind`, or of any kind) within radius_km of (lat, lng), nearest first,
+    at most `limit`, with their distances. One query, whatever the number of places."""
+    radius_km = min(max(float(radius_km), 0.05), MAX_RADIUS_KM)
+    limit = min(max(int(limit), 1), MAX_LIMIT)
+    south, north, west, east = bounding_box(lat, lng, radius_km)
+    queryset = Place.objects.active().filter(lat__range=(south, north), lng__range=(west, east))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    # Flat-earth squared distance in degrees of latitude: x scaled by cos(lat) of the centre.
+    scale = math.cos(math.radians(lat)) ** 2
+    approx = (F("lat") - lat) * (F("lat") - lat) + (F("lng") - lng) * (F("lng") - lng) * scale
+    candidates = queryset.select_related("unit").defer("unit__boundary").alias(approx=approx).order_by("approx", "pk")
+    found = []
+    for place in candidates[: limit * CANDIDATE_FACTOR + 5]:
+        distance = geo.haversine_km(lat, lng, place.lat, place.lng)
+        if distance <= radius_km:
+            found.append(Nearby(place, distance))
+    found.sort(key=lambda item: (item.distance_km, item.place.pk))
+    return found[:limit]
+
+
+def search(query, *, kind=None, limit=SEARCH_LIMIT):
+    """Active places whose name or address holds every word of `query`, diacritics ignored."""
+    words = search_key(query).split()
+    if not words:
+        return []
+    queryset = Place.objects.active()
+    for word in words[:8]:
+        queryset = queryset.filter(search_key__contains=word)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return list(queryset.select_related("unit").defer("unit__boundary").order_by("name", "pk")[:limit])
+
+
+def place_for_page(pk):
+    """An active place with its ward, or None."""
+    return Place.objects.active().select_related("unit").defer("unit__boundary").filter(pk=pk).first()
+
+
+def unit_point(code):
+    """(unit, (lat, lng)) of the unit with this code: its seat, else a point inside its boundary;
+    (None, None) for an unknown code. What "near me" uses when a person picks their ward. One query
+    (two for a unit without a seat)."""
+    unit = AdministrativeUnit.objects.defer("boundary").filter(pk=str(code or "")[:5]).first()
+    if unit is None:
+        return None, None
+    if unit.seat_lat is not None and unit.seat_lng is not None:
+        return unit, (unit.seat_lat, unit.seat_lng)
+    boundary = AdministrativeUnit.objects.filter(pk=unit.pk).values_list("boundary", flat=True).first()
+    if not boundary:
+        return unit, None
+    point = geo.boundary_shape(boundary).representative_point()
+    return unit, (point.y, point.x)
+
+
+@dataclass(frozen=True)
+class WardAnswer:
+    unit: AdministrativeUnit
+    committees: list
+    police: list
+
+
+def ward_at(lat, lng):
+    """Which ward or commune (lat, lng) is in, with its People's Committee and police (address and
+    phone as the agencies list holds them); None outside the city. Where the ward has no police
+    agency of its own in the list, the city's police is given. One query after the point lookup."""
+    unit = geo.unit_at(lat, lng)
+    if unit is None:
+        return None
+    agencies = list(
+        Agency.objects.filter(is_active=True)
+        .filter(
+            Q(unit_id=unit.code, kind__in=[AgencyKind.WARD_COMMITTEE, AgencyKind.POLICE])
+            | Q(unit__isnull=True, kind=AgencyKind.POLICE)
+        )
+        .order_by("name")
+    )
+    committees = [a for a in agencies if a.kind == AgencyKind.WARD_COMMITTEE]
+    police = [a for a in agencies if a.kind == AgencyKind.POLICE and a.unit_id == unit.code]
+    police = police or [a for a in agencies if a.kind == AgencyKind.POLICE]
+    return WardAnswer(unit=unit, committees=committees, police=police)
+
+
+def format_distance(km):
+    """'350 m' under a kilometre (to 10 m), '1,2 km' up to 10 km, '14 km' beyond; the decimal mark
+    of the current language."""
+    if km < 1:
+        return f"{max(10, round(km * 100) * 10)} m"
+    if km < 10:
+        return f"{number_format(round(km, 1), 1)} km"
+    return f"{round(km)} km"
