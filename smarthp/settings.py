@@ -441,12 +441,56 @@ PAKN_BOARD_CACHE_SECONDS = envint("PAKN_BOARD_CACHE_SECONDS", 60)
 PAKN_OFFICER_PAGE_CACHE_SECONDS = envint("PAKN_OFFICER_PAGE_CACHE_SECONDS", 30)
 
 # --- Dịch vụ công: procedures and dossiers (publicservices) --------------------------------------
+# Uploads of a dossier: each file (PDF, JPEG, PNG) at most this many MB, a PDF at most this many
+# pages, a whole dossier at most this many MB.
+PUBLICSERVICES_MAX_FILE_MB = envint("PUBLICSERVICES_MAX_FILE_MB", 10)
+PUBLICSERVICES_MAX_PDF_PAGES = envint("PUBLICSERVICES_MAX_PDF_PAGES", 50)
+PUBLICSERVICES_MAX_DOSSIER_MB = envint("PUBLICSERVICES_MAX_DOSSIER_MB", 40)
+# The receiving agencies' codes in dossier codes (TT 01/2018 Art. 19): slug=code pairs, comma-separated;
+# without one, a ward committee's code is UBND.<ward code> and another agency's its slug.
+PUBLICSERVICES_AGENCY_CODES = os.getenv("PUBLICSERVICES_AGENCY_CODES", "")
+# Dossier lookup by code: per IP address (allauth's limits, counted in the durable store).
+ACCOUNT_RATE_LIMITS["dossier_lookup"] = os.getenv("PUBLICSERVICES_LOOKUP_RATE", "20/10m/ip")
+# How long the public figures per agency are reused before they are counted again (seconds).
+PUBLICSERVICES_STATS_CACHE_SECONDS = envint("PUBLICSERVICES_STATS_CACHE_SECONDS", 300)
 
 # --- Tiện ích: places (utilities) ----------------------------------------------------------------
 
 # --- Tin tức: news, ward notices, schedules, outages (news) ---------------------------------------
+CELERY_BEAT_SCHEDULE["news-warn-outages"] = {"task": "news.tasks.warn_outages_task", "schedule": 300}
+CELERY_BEAT_SCHEDULE["news-sweep-deliveries"] = {"task": "news.tasks.sweep_deliveries_task", "schedule": 120}
+# How long the home page reuses a ward's notices and outages and the city's latest news (seconds; 0: off).
+NEWS_CACHE_SECONDS = envint("NEWS_CACHE_SECONDS", 60)
+# Recipients per transaction when a ward notice or an outage warning is sent.
+NEWS_DELIVERY_BATCH = envint("NEWS_DELIVERY_BATCH", 500)
+# The hour (city time) of the day before an outage when its warning goes out.
+OUTAGE_WARN_HOUR = envint("OUTAGE_WARN_HOUR", 7)
 
 # --- The ward's install campaign (campaigns) -----------------------------------------------------
+# Ward figures are kept this long (seconds) and dropped when a resident saves their profile; the
+# city's 114 units a little longer (campaigns.figures). Lists longer than CAMPAIGN_EXPORT_SYNC_ROWS
+# are built by a worker into CAMPAIGN_EXPORT_ROOT (private: never under MEDIA_ROOT, served only to
+# the officer who asked, removed after two days).
+from celery.schedules import crontab  # noqa: E402 - this section's own import
+
+CAMPAIGN_FIGURES_SECONDS = envint("CAMPAIGN_FIGURES_SECONDS", 60)
+CAMPAIGN_CITY_SECONDS = envint("CAMPAIGN_CITY_SECONDS", 300)
+CAMPAIGN_EXPORT_SYNC_ROWS = envint("CAMPAIGN_EXPORT_SYNC_ROWS", 3000)
+CAMPAIGN_EXPORT_ROOT = Path(os.getenv("CAMPAIGN_EXPORT_ROOT", BASE_DIR / "private" / "campaign-exports"))
+# The monthly report (Phụ lục 01) is due before 17:00 on the 1st: the task runs on the last days of
+# each month and reminds only on the day before the 1st.
+CELERY_BEAT_SCHEDULE["campaigns-monthly-reminders"] = {
+    "task": "campaigns.tasks.monthly_reminders_task",
+    "schedule": crontab(minute=0, hour=8, day_of_month="28-31"),
+}
+CELERY_BEAT_SCHEDULE["campaigns-weekly-snapshots"] = {
+    "task": "campaigns.tasks.weekly_snapshots_task",
+    "schedule": crontab(minute=30, hour=23, day_of_week="sunday"),
+}
+CELERY_BEAT_SCHEDULE["campaigns-purge-exports"] = {
+    "task": "campaigns.tasks.purge_exports_task",
+    "schedule": crontab(minute=15, hour=3),
+}
 
 # --- REST API v1, app sign-in (allauth headless), schema --------------------------------------------
 # REST API v1 under /api/v1/ (smarthp.api: errors, pages, throttles, sign-in), the app's sign-in by

@@ -1,0 +1,253 @@
+"""Officer pages of publicservices (under /can-bo/dich-vu-cong/): the desk's queue, a dossier and
+its steps, its files and printouts, and the leaders' figures. A dossier of another agency is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from government.access import officer_required
+from government.models import Agency, Role
+
+from . import selectors, services, stats
+from .models import RUNNING, Dossier, DossierFile, DossierStatus
+from .officer_forms import ApologyForm, FeesForm, FinishForm, HandOverForm, NoteForm, ReasonForm, SupplementAskForm
+from .printouts import render_printout
+from .services import DossierActionError
+from .views import serve_file
+
+PAGE_SIZE = 30
+
+TABS = {
+    "moi": (gettext_lazy("Mới, chờ tiếp nhận"), (DossierStatus.NEW,), "submitted_at"),
+    "dang-xu-ly": (gettext_lazy("Đang giải quyết"), RUNNING, "due_at"),
+    "bo-sung": (gettext_lazy("Chờ bổ sung"), (DossierStatus.SUPPLEMENT,), "-submitted_at"),
+    "tra-ket-qua": (gettext_lazy("Chờ trả kết quả"), (DossierStatus.DONE,), "finished_at"),
+    "ket-thuc": (
+        gettext_lazy("Đã kết thúc"),
+        (DossierStatus.RETURNED, DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED),
+        "-submitted_at",
+    ),
+}
+
+
+def _scope(request):
+    agency_ids = selectors.handling_agency_ids(request.memberships)
+    if not agency_ids:
+        raise Http404
+    return agency_ids
+
+
+def _officer_dossier(request, code):
+    return get_object_or_404(
+        Dossier.objects.select_related("procedure", "agency", "holder"), code=code, agency_id__in=_scope(request)
+    )
+
+
+@officer_required
+def queue(request):
+    agency_ids = _scope(request)
+    tab = request.GET.get("tab", "moi")
+    if tab not in TABS:
+        tab = "moi"
+    agencies = {m.agency_id: m.agency for m in request.memberships if m.agency_id in agency_ids}
+    chosen = request.GET.get("co-quan")
+    scope = [int(chosen)] if chosen and chosen.isdigit() and int(chosen) in agencies else agency_ids
+    _label, statuses, order = TABS[tab]
+    rows = Dossier.objects.filter(agency_id__in=scope, status__in=statuses).select_related("procedure", "holder")
+    overdue_only = request.GET.get("han") == "qua-han"
+    if overdue_only:
+        rows = rows.overdue()
+    page = Paginator(rows.order_by(order, "pk"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "publicservices/officer/queue.html",
+        {
+            "tabs": [(key, label) for key, (label, _s, _o) in TABS.items()],
+            "tab": tab,
+            "page": page,
+            "agencies": sorted(agencies.values(), key=lambda a: a.name),
+            "chosen": chosen if len(scope) == 1 and len(agency_ids) > 1 else "",
+            "overdue_only": overdue_only,
+        },
+    )
+
+
+def _officers_of(agency_id):
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__agency_id=agency_id,
+            memberships__is_active=True,
+            memberships__role__in=[Role.OFFICER, Role.LEADER],
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+@officer_required
+def detail(request, code, forms=None):
+    dossier = _officer_dossier(request, code)
+    events = selectors.timeline(dossier)
+    files = selectors.files_of(dossier)
+    forms = forms or {}
+    status = dossier.status
+    available = {}
+    if status == DossierStatus.NEW:
+        available = {"receive": NoteForm(), "supplement": SupplementAskForm(), "refuse": ReasonForm()}
+    elif status in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
+        available = {
+            "hand-over": HandOverForm(officers=_officers_of(dossier.agency_id)),
+            "supplement": SupplementAskForm(),
+            "fees": FeesForm(),
+            "finish": FinishForm(),
+            "apology": ApologyForm(),
+            "stop": ReasonForm(),
+        }
+    elif status == DossierStatus.FEES:
+        available = {"fees-paid": NoteForm(), "apology": ApologyForm(), "stop": ReasonForm()}
+    elif status == DossierStatus.SUPPLEMENT:
+        available = {"refuse": ReasonForm(), "stop": ReasonForm()}
+    elif status == DossierStatus.DONE:
+        available = {"return": NoteForm()}
+    if dossier.apologised:
+        available.pop("apology", None)
+    available.update({name: form for name, form in forms.items() if name in available})
+    return render(
+        request,
+        "publicservices/officer/detail.html",
+        {
+            "dossier": dossier,
+            "events": events,
+            "files": files,
+            "forms": available,
+            "asked": selectors.supplement_request(events),
+            "printouts": _printouts(events),
+        },
+        status=400 if forms else 200,
+    )
+
+
+def _printouts(events):
+    from .printouts import FORMS
+
+    kinds = {event.kind for event in events}
+    return [(slug, number, title) for slug, (number, title, kind) in FORMS.items() if kind in kinds]
+
+
+ACTIONS = {
+    "receive": (
+        NoteForm,
+        lambda d, u, data: services.receive(dossier=d, officer=u, note=data["note"]),
+        gettext_lazy("Đã tiếp nhận hồ sơ."),
+    ),
+    "supplement": (
+        SupplementAskForm,
+        lambda d, u, data: services.ask_supplement(dossier=d, officer=u, items=data["items"], note=data["note"]),
+        gettext_lazy("Đã gửi yêu cầu bổ sung."),
+    ),
+    "refuse": (
+        ReasonForm,
+        lambda d, u, data: services.refuse(dossier=d, officer=u, reason=data["reason"]),
+        gettext_lazy("Đã từ chối tiếp nhận."),
+    ),
+    "hand-over": (
+        HandOverForm,
+        lambda d, u, data: services.hand_over(
+            dossier=d, officer=u, to_officer=data["to_officer"], unit=data["unit"], note=data["note"]
+        ),
+        gettext_lazy("Đã chuyển xử lý."),
+    ),
+    "fees": (
+        FeesForm,
+        lambda d, u, data: services.ask_fees(dossier=d, officer=u, amount=data["amount"], note=data["note"]),
+        gettext_lazy("Đã gửi yêu cầu nộp phí."),
+    ),
+    "fees-paid": (
+        NoteForm,
+        lambda d, u, data: services.fees_paid(dossier=d, officer=u),
+        gettext_lazy("Đã ghi nhận nộp phí."),
+    ),
+    "finish": (
+        FinishForm,
+        lambda d, u, data: services.finish(
+            dossier=d, officer=u, result_note=data["result_note"], result_file=data["result_file"]
+        ),
+        gettext_lazy("Đã ghi nhận xử lý xong."),
+    ),
+    "return": (
+        NoteForm,
+        lambda d, u, data: services.return_result(dossier=d, officer=u),
+        gettext_lazy("Đã trả kết quả."),
+    ),
+    "apology": (
+        ApologyForm,
+        lambda d, u, data: services.apologise(dossier=d, officer=u, reason=data["reason"], new_due=data["new_due"]),
+        gettext_lazy("Đã gửi phiếu xin lỗi và hẹn lại."),
+    ),
+    "stop": (
+        ReasonForm,
+        lambda d, u, data: services.stop(dossier=d, officer=u, reason=data["reason"]),
+        gettext_lazy("Đã dừng xử lý."),
+    ),
+}
+
+
+@officer_required
+@require_POST
+def act(request, code, action):
+    if action not in ACTIONS:
+        raise Http404
+    dossier = _officer_dossier(request, code)
+    form_class, run, done = ACTIONS[action]
+    kwargs = {"officers": _officers_of(dossier.agency_id)} if form_class is HandOverForm else {}
+    form = form_class(request.POST, request.FILES, **kwargs)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng sửa các mục được đánh dấu."))
+        return detail(request, code, forms={action: form})
+    try:
+        run(dossier, request.user, form.cleaned_data)
+    except DossierActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("publicservices_officer:dossier", code=dossier.code)
+
+
+@officer_required
+def officer_file(request, code, token):
+    dossier = _officer_dossier(request, code)
+    row = DossierFile.objects.filter(dossier=dossier, token=token).select_related("dossier").first()
+    if row is None:
+        raise Http404
+    return serve_file(row)
+
+
+@officer_required
+def officer_printout(request, code, form):
+    return render_printout(request, _officer_dossier(request, code), form)
+
+
+@officer_required
+def figures(request):
+    """Leaders: their agencies' figures and each officer's ratings (never who rated)."""
+    agency_ids = selectors.led_agency_ids(request.memberships)
+    if not agency_ids:
+        raise Http404
+    numbers = stats.agency_figures(agency_ids)
+    agencies = Agency.objects.filter(pk__in=agency_ids).only("pk", "name", "slug").order_by("name")
+    officers = stats.officer_figures(agency_ids)
+    rows = [
+        {
+            "agency": agency,
+            "figures": numbers.get(agency.pk),
+            "officers": [o for o in officers if o["agency_id"] == agency.pk],
+        }
+        for agency in agencies
+    ]
+    return render(request, "publicservices/officer/figures.html", {"rows": rows})
