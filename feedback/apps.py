@@ -12,7 +12,7 @@ class FeedbackConfig(AppConfig):
         from citizens.signals import account_erasing, personal_data_requested
         from government import desk as officer_desk
 
-        from . import desk, officer_pagecache, pagecache, privacy
+        from . import desk, home, officer_pagecache, pagecache, privacy
         from .models import Answer, Category, Report
         from .selectors import forget_categories
 
@@ -30,3 +30,5 @@ class FeedbackConfig(AppConfig):
         account_erasing.connect(privacy.erase, dispatch_uid="feedback-erase")
         # The officer desk (/can-bo/) and the officer site's navigation bar: PAKN's sections and links.
         officer_desk.register("feedback", roles=desk.ROLES, sections=desk.sections, nav=desk.nav)
+        # The home page's "my reports that moved" panel (smarthp.home).
+        home.register_panel()

@@ -1,0 +1,53 @@
+"""News' panel of the home page (smarthp.home): for a signed-in citizen, the notices, outages ahead
+and reception schedules of their profile's ward and the city's latest news; for a visitor, the
+city's latest news and notices.
+
+Budget: one query (the citizen's profile ward, read once per request and shared, see
+`profile_of`); the rest comes from the cache (news.selectors.cached), kept under a generation that
+every save of news bumps.
+"""
+
+from django.urls import reverse
+
+from smarthp.home import Panel
+
+from . import selectors
+
+
+def profile_of(request):
+    """(ward code, ward name, EVN customer code) of the signed-in citizen, read once per request."""
+    if not hasattr(request, "_news_profile"):
+        from citizens.models import Profile
+
+        row = (
+            Profile.objects.filter(user_id=request.user.pk)
+            .values_list("ward_id", "ward__name", "evn_customer_code")
+            .first()
+        )
+        request._news_profile = row or (None, None, "")
+    return request._news_profile
+
+
+def panel(request):
+    if not request.user.is_authenticated:
+        return Panel(
+            "news/_home_visitor.html",
+            {
+                "articles": selectors.latest_city_news(4),
+                "notices": selectors.city_notices(3),
+                "news_url": reverse("news:index"),
+            },
+        )
+    ward_code, ward_name, evn_code = profile_of(request)
+    summary = selectors.ward_summary(ward_code) if ward_code else None
+    return Panel(
+        "news/_home_citizen.html",
+        {
+            "ward_code": ward_code,
+            "ward_name": ward_name,
+            "evn_code": evn_code,
+            "summary": summary,
+            "articles": selectors.latest_city_news(3),
+            "news_url": reverse("news:index"),
+        },
+    )
