@@ -22,4 +22,13 @@ CONSENT_TEXTS = {
         ),
         "help": _("Bạn có thể thay đổi lựa chọn này bất cứ lúc nào trong mục Quyền riêng tư."),
     },
+    ConsentPurpose.CAMPAIGN_LIST: {
+        "version": "2026-12-01",
+        "label": _(
+            "Tôi đồng ý để phường, xã nơi tôi ở (hoặc cơ quan nơi tôi làm việc) ghi họ tên, số điện thoại và địa chỉ của tôi vào danh sách cài đặt ứng dụng Smart Hải Phòng."  # noqa: E501
+        ),
+        "help": _(
+            "Không đồng ý thì bạn vẫn được tính vào số hộ đã cài đặt, chỉ không có tên trong danh sách. Bạn có thể thay đổi bất cứ lúc nào trong mục Quyền riêng tư."  # noqa: E501
+        ),
+    },
 }

@@ -65,8 +65,18 @@ def _sms_limit_error(phone):
 # --- Sign-up ------------------------------------------------------------------------------------
 
 
+def _referral_field():
+    return forms.CharField(
+        label=_("Mã giới thiệu (không bắt buộc)"),
+        max_length=24,
+        required=False,
+        help_text=_("Số điện thoại của người hướng dẫn bạn cài đặt (tổ công nghệ số, đoàn viên), hoặc mã chiến dịch."),
+    )
+
+
 class SignupForm(ConsentFieldsMixin, account_forms.SignupForm):
-    """Phone number (required), password (optional), and consent per purpose."""
+    """Phone number (required), password (optional), the helper's referral code (optional), and
+    consent per purpose."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,7 +86,12 @@ class SignupForm(ConsentFieldsMixin, account_forms.SignupForm):
                 _("Mật khẩu (không bắt buộc)"),
                 _("Để trống nếu bạn muốn đăng nhập bằng mã gửi qua tin nhắn SMS."),
             )
+        self.fields["referral_code"] = _referral_field()
         self.add_consent_fields()
+
+    def clean_referral_code(self):
+        value = self.cleaned_data.get("referral_code")
+        return validators.validate_referral_code(value) if value else ""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -93,6 +108,8 @@ class SignupForm(ConsentFieldsMixin, account_forms.SignupForm):
 
         super().custom_signup(request, user)
         services.record_consents(user=user, decisions=self.consent_decisions())
+        if self.cleaned_data.get("referral_code"):
+            services.set_referral_code(user=user, code=self.cleaned_data["referral_code"])
 
 
 class SocialSignupForm(ConsentFieldsMixin, social_forms.SignupForm):
@@ -313,7 +330,7 @@ class ProfileForm(forms.Form):
         label=_("Mã giới thiệu"),
         max_length=24,
         required=False,
-        help_text=_("Số điện thoại của người giới thiệu bạn, hoặc mã chiến dịch."),
+        help_text=_("Số điện thoại của người hướng dẫn bạn cài đặt (tổ công nghệ số, đoàn viên), hoặc mã chiến dịch."),
     )
     evn_customer_code = forms.CharField(
         label=_("Mã khách hàng điện (EVN)"),

@@ -2,6 +2,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smarthp.text import search_key
+
+from .addresses import household_key
+
 
 class UserQuerySet(models.QuerySet):
     def pending_signups(self):
@@ -92,6 +96,10 @@ class Profile(models.Model):
     health_insurance_number = models.CharField(_("mã thẻ BHYT"), max_length=15, blank=True)
     citizen_id = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, unique=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # Kept by save() for the install campaign (campaigns.figures): one home per (group, household_key),
+    # staff matched to a workplace by its folded name. Bulk writes must fill them themselves.
+    household_key = models.CharField(max_length=200, blank=True, editable=False)
+    workplace_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("hồ sơ cá nhân")
@@ -100,10 +108,20 @@ class Profile(models.Model):
     def __str__(self):
         return str(self.user)
 
+    def save(self, *args, **kwargs):
+        self.household_key = household_key(self.street_address)
+        self.workplace_key = search_key(self.workplace_name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "household_key", "workplace_key"}
+        super().save(*args, **kwargs)
+
 
 class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Xử lý phản ánh, hồ sơ")
     NOTICES = "notices", _("Nhận thông báo")
+    # Being named, with one's phone, in the ward's install-campaign lists (campaigns.exports).
+    CAMPAIGN_LIST = "campaign_list", _("Công khai tên trong danh sách cài đặt ứng dụng")
 
 
 class Consent(models.Model):

@@ -152,6 +152,16 @@ def update_profile(*, user, full_name, **fields):
     return profile
 
 
+def set_referral_code(*, user, code):
+    """Keep the referral code a citizen typed at sign-up (validated by the form): the helper who
+    guided them is counted by the install campaign (campaigns.figures.helpers)."""
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        profile.referral_code = code
+        profile.save()
+    return profile
+
+
 # --- Export and erasure ---------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ class FoldedSearchMixin:
 
 class ResidentialGroupInline(admin.TabularInline):
     model = ResidentialGroup
-    fields = ["name", "households", "smartphone_households"]
+    fields = ["name", "households", "smartphone_households", "surveyed_on", "leader_name"]
     extra = 0
 
 
@@ -72,7 +72,7 @@ class AdministrativeUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(ResidentialGroup)
 class ResidentialGroupAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "unit", "households", "smartphone_households"]
+    list_display = ["name", "unit", "households", "smartphone_households", "surveyed_on", "leader_name"]
     list_filter = [("unit", admin.RelatedOnlyFieldListFilter), "unit__kind"]
     search_fields = ["name", "unit__name", "unit__code"]
     autocomplete_fields = ["unit"]

@@ -54,6 +54,9 @@ class ResidentialGroup(models.Model):
     search_key = models.CharField(max_length=100, editable=False, db_index=True)
     households = models.PositiveIntegerField(_("số hộ"), null=True, blank=True)
     smartphone_households = models.PositiveIntegerField(_("số hộ có điện thoại thông minh"), null=True, blank=True)
+    # The group leader's survey the two figures come from, and who keeps the group (the campaign's pages).
+    surveyed_on = models.DateField(_("ngày khảo sát"), null=True, blank=True)
+    leader_name = models.CharField(_("tổ trưởng"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["unit", "name"]
@@ -127,6 +130,8 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Điều phối viên 1022")
     WARD_STAFF = "ward_staff", _("Cán bộ phường, xã")
     EDITOR = "editor", _("Biên tập viên")
+    # City-level: the install campaign's figures across all 114 units (figures, never names).
+    CITY_STAFF = "city_staff", _("Cán bộ thành phố")
 
 
 class MembershipQuerySet(models.QuerySet):

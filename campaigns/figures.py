@@ -1,0 +1,469 @@
+"""The campaign's figures, computed from registrations and the figures ward staff keep.
+
+How each figure is counted (the pages say the same, `HOW_COUNTED`):
+
+- registered: accounts with a verified phone whose profile names the ward and the group;
+- households covered: distinct homes among them, a home being (group, house number and street,
+  normalised: citizens.addresses.household_key); a registered person who gave no address counts as
+  a home of their own. Where the ward imported a household roster for the group, a household of
+  the roster is covered when any of its phones belongs to a verified account (0912… and +84912…
+  are one number: the roster keeps E.164, as accounts do), and the roster decides for that group;
+- rate: covered ÷ households with a smartphone (the group leader's survey); "—" without a survey;
+- signed in during the last 30 days: registered accounts whose last sign-in is that recent;
+- without a group: verified accounts that named the ward but no group (to chase);
+- workplaces: verified accounts whose profile's workplace name is the workplace's name (folded:
+  diacritics and case aside), against the headcount the ward entered;
+- helpers: a citizen who typed a helper's number as referral code counts for that helper, in homes.
+
+A ward's figures cost a handful of GROUP BY queries; they are kept for CAMPAIGN_FIGURES_SECONDS
+(default 60) and dropped when a resident of the ward saves their profile (campaigns.signals), so a
+new registration shows at once and a busy page does not recount 60,000 profiles per visit.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from citizens.models import Consent, ConsentPurpose, Profile
+from government.models import AdministrativeUnit, ResidentialGroup
+
+from .models import Audience, Campaign, Household, HouseholdPhone, Snapshot, Workplace
+
+ACTIVE_DAYS = 30
+HOW_COUNTED = [
+    _("Đã đăng ký: tài khoản đã xác minh số điện thoại, trong thông tin cá nhân có ghi phường, xã và tổ dân phố này."),
+    _(
+        "Hộ đã có người đăng ký: số hộ khác nhau (cùng tổ, cùng số nhà và đường phố, không kể cách viết) trong những "
+        "người đã đăng ký; người không ghi số nhà được tính là một hộ. Tổ đã nhập danh sách hộ: hộ được tính khi một "
+        "số điện thoại của hộ là tài khoản đã xác minh."
+    ),
+    _("Tỷ lệ: số hộ đã có người đăng ký chia cho số hộ có điện thoại thông minh (theo khảo sát của tổ trưởng)."),
+    _("Hoạt động: người đã đăng ký có đăng nhập trong 30 ngày qua."),
+    _(
+        "Cơ quan, trường học: người đã đăng ký ghi đúng tên cơ quan ở mục nơi làm việc, so với tổng số cán bộ do "
+        "phường nhập."
+    ),
+]
+
+
+def figures_seconds():
+    return getattr(settings, "CAMPAIGN_FIGURES_SECONDS", 60)
+
+
+def rate(part, whole):
+    """Percent, one decimal; None (shown "—") when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def rate_level(value):
+    """The colour class of a rate (map, table): 0 none … 4 at or above the target."""
+    if value is None:
+        return "none"
+    if value >= 100:
+        return "4"
+    if value >= 75:
+        return "3"
+    if value >= 50:
+        return "2"
+    if value >= 25:
+        return "1"
+    return "0"
+
+
+def verified_profiles():
+    return Profile.objects.filter(user__phone_verified=True, user__is_active=True)
+
+
+def _home_key_expression():
+    from django.db.models import Case, When
+
+    return Case(
+        When(
+            household_key="",
+            then=Concat(Cast("residential_group_id", CharField()), Value(":#"), Cast("user_id", CharField())),
+        ),
+        default=Concat(Cast("residential_group_id", CharField()), Value(":"), F("household_key")),
+        output_field=CharField(),
+    )
+
+
+def consent_subquery(user_ref="user_id"):
+    """The latest decision of the person about being named in campaign lists (None: never asked)."""
+    latest = Consent.objects.filter(user=OuterRef(user_ref), purpose=ConsentPurpose.CAMPAIGN_LIST).order_by(
+        "-at", "-id"
+    )
+    return Subquery(latest.values("granted")[:1])
+
+
+# --- Counting -----------------------------------------------------------------------------------
+
+
+def group_counts(profiles):
+    """{group id or None: (registered, homes, active)} over `profiles` (one GROUP BY)."""
+    since = timezone.now() - dt.timedelta(days=ACTIVE_DAYS)
+    rows = (
+        profiles.annotate(home=_home_key_expression())
+        .values("residential_group_id")
+        .annotate(
+            registered=Count("pk"),
+            homes=Count("home", distinct=True),
+            active=Count("pk", filter=Q(user__last_login__gte=since)),
+        )
+        .order_by()
+    )
+    return {row["residential_group_id"]: (row["registered"], row["homes"], row["active"]) for row in rows}
+
+
+def roster_counts(households):
+    """{group id: (households on the roster, covered)} (one GROUP BY)."""
+    verified_phones = get_user_model().objects.filter(phone_verified=True, is_active=True).values("phone")
+    reached = HouseholdPhone.objects.filter(household=OuterRef("pk"), phone__in=verified_phones)
+    rows = (
+        households.values("group_id")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(Exists(reached))))
+        .order_by()
+    )
+    return {row["group_id"]: (row["total"], row["covered"]) for row in rows}
+
+
+@dataclass
+class GroupRow:
+    pk: int
+    name: str
+    households: int | None
+    smartphone_households: int | None
+    surveyed_on: dt.date | None
+    leader_name: str
+    registered: int = 0
+    covered: int = 0
+    active: int = 0
+    roster: int | None = None  # households on the imported roster, None without one
+    rank: int | None = None
+    target_percent: int = 100
+
+    @property
+    def rate(self):
+        return rate(self.covered, self.smartphone_households)
+
+    @property
+    def level(self):
+        return rate_level(self.rate)
+
+    @property
+    def gap(self):
+        """Households still to reach for the target; None without a survey."""
+        if not self.smartphone_households:
+            return None
+        wanted = -(-self.smartphone_households * self.target_percent // 100)
+        return max(wanted - self.covered, 0)
+
+
+@dataclass
+class WorkplaceRow:
+    pk: int
+    name: str
+    kind_label: str
+    headcount: int | None
+    registered: int = 0
+    active: int = 0
+
+    @property
+    def rate(self):
+        return rate(self.registered, self.headcount)
+
+    @property
+    def level(self):
+        return rate_level(self.rate)
+
+    @property
+    def gap(self):
+        return None if not self.headcount else max(self.headcount - self.registered, 0)
+
+
+@dataclass
+class Countdown:
+    audience: str
+    label: str
+    due_on: dt.date
+    days_left: int
+
+
+@dataclass
+class WardFigures:
+    unit_code: str
+    unit_name: str
+    groups: list
+    workplaces: list
+    without_group: int
+    computed_at: dt.datetime
+    campaign: dict | None = None  # {"name", "target_percent", "starts_on", "deadlines": {audience: date}}
+    totals: dict = field(default_factory=dict)
+
+    def countdown(self, audience):
+        if not self.campaign:
+            return None
+        due = self.campaign["deadlines"].get(audience)
+        if due is None:
+            return None
+        return Countdown(audience, Audience(audience).label, due, (due - timezone.localdate()).days)
+
+    @property
+    def residents_countdown(self):
+        return self.countdown(Audience.RESIDENTS)
+
+    @property
+    def staff_countdown(self):
+        return self.countdown(Audience.STAFF)
+
+
+def campaign_for(unit_code, today=None):
+    """The campaign in force for a unit, with the deadline per audience that applies to it (the
+    unit's own date first, else the campaign's); None when there is none. Two queries."""
+    today = today or timezone.localdate()
+    campaign = (
+        Campaign.objects.filter(starts_on__lte=today)
+        .filter(Q(units__code=unit_code) | Q(units__isnull=True))
+        .order_by("-starts_on", "-id")
+        .first()
+    )
+    if campaign is None:
+        return None
+    deadlines = {}
+    for deadline in campaign.deadlines.filter(Q(unit_id=unit_code) | Q(unit__isnull=True)).order_by("unit_id"):
+        # Ordered so that a unit's own date (unit set) comes after the city's and replaces it.
+        if deadline.unit_id is None:
+            deadlines.setdefault(deadline.audience, deadline.due_on)
+        else:
+            deadlines[deadline.audience] = deadline.due_on
+    return {
+        "pk": campaign.pk,
+        "name": campaign.name,
+        "target_percent": campaign.target_percent,
+        "starts_on": campaign.starts_on,
+        "deadlines": deadlines,
+    }
+
+
+def _ward_key(unit_code):
+    return f"campaigns:ward:{unit_code}"
+
+
+def forget_ward(*unit_codes):
+    cache.delete_many([_ward_key(code) for code in unit_codes if code] + ["campaigns:city"])
+
+
+def ward_figures(unit, *, use_cache=True):
+    """Every figure of the ward's page (see the module docstring); cached briefly."""
+    ttl = figures_seconds()
+    key = _ward_key(unit.pk)
+    if use_cache and ttl > 0:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    figures = compute_ward(unit)
+    if ttl > 0:
+        cache.set(key, figures, ttl)
+    return figures
+
+
+def compute_ward(unit):
+    campaign = campaign_for(unit.pk)
+    target = campaign["target_percent"] if campaign else 100
+    groups = [
+        GroupRow(
+            pk=g["pk"],
+            name=g["name"],
+            households=g["households"],
+            smartphone_households=g["smartphone_households"],
+            surveyed_on=g["surveyed_on"],
+            leader_name=g["leader_name"],
+            target_percent=target,
+        )
+        for g in ResidentialGroup.objects.filter(unit=unit)
+        .order_by("name")
+        .values("pk", "name", "households", "smartphone_households", "surveyed_on", "leader_name")
+    ]
+    counts = group_counts(verified_profiles().filter(ward=unit))
+    rosters = roster_counts(Household.objects.filter(group__unit=unit))
+    for row in groups:
+        row.registered, row.covered, row.active = counts.get(row.pk, (0, 0, 0))
+        if row.pk in rosters:
+            row.roster, row.covered = rosters[row.pk]
+    ranked = sorted(groups, key=lambda r: (-(r.rate if r.rate is not None else -1), -r.covered, r.name))
+    for position, row in enumerate(ranked, 1):
+        row.rank = position
+    workplaces = workplace_rows(Workplace.objects.filter(unit=unit))
+    totals = {
+        "households": sum(r.households or 0 for r in groups),
+        "smartphone_households": sum(r.smartphone_households or 0 for r in groups),
+        "registered": sum(r.registered for r in groups),
+        "covered": sum(r.covered for r in groups),
+        "active": sum(r.active for r in groups),
+    }
+    totals["rate"] = rate(totals["covered"], totals["smartphone_households"])
+    totals["level"] = rate_level(totals["rate"])
+    return WardFigures(
+        unit_code=unit.pk,
+        unit_name=unit.name,
+        groups=ranked,
+        workplaces=workplaces,
+        without_group=counts.get(None, (0, 0, 0))[0],
+        computed_at=timezone.now(),
+        campaign=campaign,
+        totals=totals,
+    )
+
+
+def workplace_rows(workplaces):
+    places = list(workplaces.order_by("name").values("pk", "name", "kind", "headcount", "name_key"))
+    if not places:
+        return []
+    since = timezone.now() - dt.timedelta(days=ACTIVE_DAYS)
+    counts = {
+        row["workplace_key"]: (row["n"], row["active"])
+        for row in verified_profiles()
+        .filter(workplace_key__in=[p["name_key"] for p in places])
+        .values("workplace_key")
+        .annotate(n=Count("pk"), active=Count("pk", filter=Q(user__last_login__gte=since)))
+        .order_by()
+    }
+    from .models import WorkplaceKind
+
+    rows = []
+    for place in places:
+        registered, active = counts.get(place["name_key"], (0, 0))
+        rows.append(
+            WorkplaceRow(
+                pk=place["pk"],
+                name=place["name"],
+                kind_label=WorkplaceKind(place["kind"]).label,
+                headcount=place["headcount"],
+                registered=registered,
+                active=active,
+            )
+        )
+    return rows
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+HELPER_TARGET = 10
+
+
+@dataclass
+class HelperRow:
+    phone: str
+    name: str  # "" when the helper did not agree to be named
+    households: int
+    people: int
+
+    @property
+    def reached_target(self):
+        return self.households >= HELPER_TARGET
+
+
+def helpers(unit, limit=50):
+    """The helpers of the ward's residents, most households first (two queries)."""
+    rows = list(
+        verified_profiles()
+        .filter(ward=unit, referral_code__startswith="+84")
+        .annotate(home=_home_key_expression())
+        .values("referral_code")
+        .annotate(households=Count("home", distinct=True), people=Count("pk"))
+        .order_by("-households", "referral_code")[:limit]
+    )
+    phones = [row["referral_code"] for row in rows]
+    names = dict(
+        get_user_model()
+        .objects.filter(phone__in=phones)
+        .annotate(named=consent_subquery("pk"))
+        .filter(named=True)
+        .values_list("phone", "full_name")
+    )
+    return [
+        HelperRow(row["referral_code"], names.get(row["referral_code"], ""), row["households"], row["people"])
+        for row in rows
+    ]
+
+
+# --- The city -----------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    code: str
+    name: str
+    kind_label: str
+    groups: int = 0
+    smartphone_households: int = 0
+    registered: int = 0
+    covered: int = 0
+
+    @property
+    def rate(self):
+        return rate(self.covered, self.smartphone_households)
+
+    @property
+    def level(self):
+        return rate_level(self.rate)
+
+
+def city_figures(*, use_cache=True):
+    """All 114 units: (rows, computed_at). Figures only, never names. Cached CAMPAIGN_CITY_SECONDS."""
+    ttl = getattr(settings, "CAMPAIGN_CITY_SECONDS", 300)
+    if use_cache and ttl > 0:
+        found = cache.get("campaigns:city")
+        if found is not None:
+            return found
+    units = {
+        u.code: UnitRow(u.code, u.name, u.get_kind_display())
+        for u in AdministrativeUnit.objects.only("code", "name", "kind").order_by("name", "code")
+    }
+    group_unit = {}
+    for pk, unit_id, smart in ResidentialGroup.objects.values_list("pk", "unit_id", "smartphone_households"):
+        group_unit[pk] = unit_id
+        row = units[unit_id]
+        row.groups += 1
+        row.smartphone_households += smart or 0
+    counts = group_counts(verified_profiles().filter(residential_group__isnull=False))
+    rosters = roster_counts(Household.objects.all())
+    for group_id, (registered, homes, _active) in counts.items():
+        unit_id = group_unit.get(group_id)
+        if unit_id is None:
+            continue
+        units[unit_id].registered += registered
+        if group_id not in rosters:
+            units[unit_id].covered += homes
+    for group_id, (_total, covered) in rosters.items():
+        units[group_unit[group_id]].covered += covered
+    result = (list(units.values()), timezone.now())
+    if ttl > 0:
+        cache.set("campaigns:city", result, ttl)
+    return result
+
+
+# --- Weekly snapshots ---------------------------------------------------------------------------
+
+
+def week_start(day):
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_series(unit_code, figures, weeks=12):
+    """[(week start, covered, rate)] for the chart: the stored snapshots, then this week's live figure."""
+    this_week = week_start(timezone.localdate())
+    points = [
+        (s.week, s.covered, rate(s.covered, s.smartphone_households))
+        for s in Snapshot.objects.filter(unit_id=unit_code, group__isnull=True, week__lt=this_week).order_by("-week")[
+            : weeks - 1
+        ]
+    ][::-1]
+    points.append((this_week, figures.totals["covered"], figures.totals["rate"]))
+    return points

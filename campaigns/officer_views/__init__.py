@@ -1,0 +1,1 @@
+"""The campaign's officer pages (under /can-bo/chien-dich/), split by concern."""

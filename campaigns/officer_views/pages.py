@@ -1,0 +1,171 @@
+"""The figures' pages: the ward's campaign page, the city's page, the people behind a number,
+the helpers, and the log of exports."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from citizens.phones import display_phone
+
+from .. import drawing, exports, figures, services
+from ..access import campaign_required, unit_for
+from ..models import ExportJob, ExportKind, ExportLog
+
+PEOPLE_PER_PAGE = 50
+CITY_SORTS = {
+    "ten": lambda r: (r.name,),
+    "ty-le": lambda r: (-(r.rate if r.rate is not None else -1), r.name),
+    "dang-ky": lambda r: (-r.registered, r.name),
+    "ho": lambda r: (-r.covered, r.name),
+    "ho-co-dttm": lambda r: (-r.smartphone_households, r.name),
+}
+
+
+@campaign_required
+def index(request):
+    """Where the officer's campaign work is: their ward, or the city for city staff."""
+    access = request.campaign_access
+    units = sorted(access.ward_units | access.leader_units)
+    if access.is_city and not units:
+        return redirect("campaigns_officer:city")
+    if len(units) == 1 and not access.is_city:
+        return redirect("campaigns_officer:ward", units[0])
+    from government.models import AdministrativeUnit
+
+    choices = AdministrativeUnit.objects.filter(code__in=units).only("code", "name").order_by("name")
+    return render(request, "campaigns/officer/index.html", {"units": choices, "access": access})
+
+
+@campaign_required
+def ward(request, code):
+    unit = unit_for(request, code)
+    data = figures.ward_figures(unit)
+    names = request.campaign_access.sees_names(code)
+    points = figures.weekly_series(code, data)
+    jobs = list(ExportJob.objects.filter(user=request.user, unit=unit).order_by("-created_at")[:5]) if names else []
+    return render(
+        request,
+        "campaigns/officer/ward.html",
+        {
+            "unit": unit,
+            "data": data,
+            "names": names,
+            "sees_log": request.campaign_access.sees_log(code),
+            "is_city": request.campaign_access.is_city,
+            "how_counted": figures.HOW_COUNTED,
+            "chart": drawing.weekly_chart(points),
+            "jobs": jobs,
+        },
+    )
+
+
+@campaign_required
+def city(request):
+    if not request.campaign_access.is_city:
+        raise Http404
+    rows, computed_at = figures.city_figures()
+    sort = request.GET.get("sap-xep", "ty-le")
+    if sort not in CITY_SORTS:
+        sort = "ty-le"
+    descending = request.GET.get("chieu") == "nguoc"
+    ordered = sorted(rows, key=CITY_SORTS[sort], reverse=descending)
+    totals = {
+        "smartphone_households": sum(r.smartphone_households for r in rows),
+        "registered": sum(r.registered for r in rows),
+        "covered": sum(r.covered for r in rows),
+    }
+    totals["rate"] = figures.rate(totals["covered"], totals["smartphone_households"])
+    return render(
+        request,
+        "campaigns/officer/city.html",
+        {
+            "rows": ordered,
+            "computed_at": computed_at,
+            "sort": sort,
+            "descending": descending,
+            "sorts": CITY_SORTS,
+            "totals": totals,
+            "map": drawing.city_map(rows),
+            "how_counted": figures.HOW_COUNTED,
+        },
+    )
+
+
+def _spec_from_query(request, unit):
+    """The list a people page or an export is about: ?to=<group> (0: no group) or ?noi-lam-viec=<id>."""
+    group, place = request.GET.get("to"), request.GET.get("noi-lam-viec")
+    if place and place.isdigit():
+        spec = services.spec_for(unit=unit, kind=ExportKind.WORKPLACE_LIST, target_id=int(place))
+        return spec, ExportKind.WORKPLACE_LIST, int(place)
+    if group and group.isdigit():
+        target = int(group) or None
+        return services.spec_for(unit=unit, kind=ExportKind.GROUP_LIST, target_id=target), ExportKind.GROUP_LIST, target
+    return None, None, None
+
+
+@campaign_required
+def people(request, code):
+    """The registered people behind a figure: names only of those who agreed to be named."""
+    unit = unit_for(request, code, need="names")
+    spec, kind, target = _spec_from_query(request, unit)
+    if spec is None:
+        raise Http404
+    qs = exports.people(spec).filter(named=True)
+    active = request.GET.get("hoat-dong") == "1"
+    if active:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        qs = qs.filter(user__last_login__gte=timezone.now() - dt.timedelta(days=figures.ACTIVE_DAYS))
+    qs = (
+        qs.select_related("user")
+        .only("user__full_name", "user__phone", "street_address", "workplace_name", "user__last_login")
+        .order_by("user__full_name", "pk")
+    )
+    page = Paginator(qs, PEOPLE_PER_PAGE).get_page(request.GET.get("trang"))
+    named, others = exports.counts(spec)
+    rows = [(p.user.full_name, display_phone(p.user.phone), p.street_address, p.workplace_name) for p in page]
+    query = f"to={target or 0}" if kind == ExportKind.GROUP_LIST else f"noi-lam-viec={target}"
+    return render(
+        request,
+        "campaigns/officer/people.html",
+        {
+            "unit": unit,
+            "spec": spec,
+            "page": page,
+            "rows": rows,
+            "named": named,
+            "others": others,
+            "active": active,
+            "query": query,
+            "kind": kind,
+            "target": target or 0,
+        },
+    )
+
+
+@campaign_required
+def helpers(request, code):
+    unit = unit_for(request, code, need="names")
+    rows = figures.helpers(unit)
+    for row in rows:
+        row.display_phone = display_phone(row.phone)
+    return render(
+        request,
+        "campaigns/officer/helpers.html",
+        {"unit": unit, "rows": rows, "target": figures.HELPER_TARGET},
+    )
+
+
+@campaign_required
+def export_log(request, code):
+    unit = unit_for(request, code, need="log")
+    entries = ExportLog.objects.filter(unit=unit).select_related("user").order_by("-at", "-id")
+    page = Paginator(entries, 50).get_page(request.GET.get("trang"))
+    return render(request, "campaigns/officer/log.html", {"unit": unit, "page": page})
+
+
+def ward_url(code):
+    return reverse("campaigns_officer:ward", args=[code])
