@@ -515,5 +515,5 @@ class AnswerTemplate(models.Model):
         return self.title
 
 
-# Open311's client keys and tokens live beside their API; importing them here makes them feedback's.
-from .open311.models import Open311Key, Open311Token  # noqa: E402, F401
+# Open311's client keys and tokens, in a module of their own; importing them here makes them feedback's.
+from .open311_models import Open311Key, Open311Token  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import keys
-from .models import Open311Key
+from ..models import Open311Key
 
 
 @admin.register(Open311Key)

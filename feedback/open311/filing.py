@@ -24,7 +24,7 @@ from smarthp.text import search_key
 from .. import services
 from ..models import Channel, ReportStatus
 from ..rules import TITLE_MIN_LENGTH, ReportActionError
-from .models import Open311Token
+from ..models import Open311Token
 
 TITLE_LENGTH = 80
 _UNIT_WORDS = re.compile(r"^(phường|xã|đặc khu|phuong|xa|dac khu)\s+")

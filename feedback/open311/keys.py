@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Open311Key
+from ..models import Open311Key
 
 KEY_PREFIX = "hp311_"
 # The last use is written at most this often per key: a busy client must not turn every POST into

@@ -197,3 +197,122 @@ def test_a_page_costs_the_same_queries_however_many_reports_it_lists(client, wor
                 answer(report, world.ward_officer, world.lechan_committee)
 
     assert assert_constant_queries(client, BASE + "requests.json", grow=grow) <= 4
+
+
+# --- XML, discovery, service_request_id, lat/long/radius ------------------------------------------
+
+
+def test_every_read_endpoint_speaks_xml(client, world):
+    import xmltodict
+
+    report = file_report(world.alice, world.roads, photos=[photo_pipeline.process(image_bytes())])
+    response = get(client, "services.xml")
+    assert response.status_code == 200 and response["Content-Type"] == "text/xml; charset=utf-8"
+    assert response.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<services><service>")
+    services_xml = xmltodict.parse(response.content)["services"]["service"]
+    assert {item["service_code"] for item in services_xml} == {"duong-he-pho", "dien", "gop-y"}
+    assert services_xml[0]["metadata"] == "false" and services_xml[0]["type"] == "realtime"
+
+    for path in ("requests.xml", f"requests/{report.code}.xml"):
+        item = xmltodict.parse(get(client, path).content)["service_requests"]["request"]
+        (json_item,) = get(client, path.replace(".xml", ".json")).json()
+        assert item["service_request_id"] == report.code
+        assert item["description"] == report.description and item["status"] == "open"
+        assert float(item["lat"]) == report.lat and float(item["long"]) == report.lng
+        assert item["media_url"] == json_item["media_url"]
+        assert item["status_notes"] is None and item["zipcode"] is None  # empty elements
+        assert item["requested_datetime"] == json_item["requested_datetime"]
+
+    definition = xmltodict.parse(get(client, "services/dien.xml").content)["service_definition"]
+    assert definition == {"service_code": "dien", "attributes": None}
+    assert get(client, "services/dien.json").json() == {"service_code": "dien", "attributes": []}
+    assert get(client, "services/khong-co.json").status_code == 404
+
+
+def test_errors_are_xml_in_xml(client, world):
+    import xmltodict
+
+    response = get(client, "requests.xml", status="fixed")
+    assert response.status_code == 400
+    error = xmltodict.parse(response.content)["errors"]["error"]
+    assert error["code"] == "400" and "status" in error["description"]
+    response = get(client, "requests/PA-2026-999999.xml")
+    assert xmltodict.parse(response.content)["errors"]["error"]["code"] == "404"
+
+
+def test_unknown_addresses_are_open311_404s(client, world):
+    import xmltodict
+
+    response = get(client, "khong-co.json")
+    assert response.status_code == 404 and response.json()[0]["code"] == 404
+    response = get(client, "requests/khong-phai-ma.xml")
+    assert response.status_code == 404 and xmltodict.parse(response.content)["errors"]["error"]["code"] == "404"
+
+
+def test_discovery_says_where_the_api_is(client, world):
+    import xmltodict
+
+    data = get(client, "discovery.json").json()
+    (endpoint,) = data["endpoints"]
+    assert endpoint["url"] == "http://testserver/api/open311/v2"
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert set(endpoint["formats"]) == {"application/json", "text/xml"}
+    assert data["contact"] and data["key_service"] and data["changeset"]
+    xml = xmltodict.parse(get(client, "discovery.xml").content)["discovery"]
+    assert xml["endpoints"]["endpoint"]["url"] == endpoint["url"]
+    assert xml["endpoints"]["endpoint"]["formats"]["format"] == endpoint["formats"]
+
+
+def test_service_request_id_overrides_every_other_parameter(client, world):
+    filed = [file_report(world.alice, world.roads, title=f"Ổ gà số {number}") for number in range(4)]
+    asked = f"{filed[0].code}, {filed[2].code},PA-2026-999999"
+    # status=closed and a page of one would each exclude them: the standard says they are ignored.
+    response = get(client, "requests.json", service_request_id=asked, status="closed", page_size=1)
+    assert response.status_code == 200 and "Link" not in response
+    assert codes(response) == [filed[2].code, filed[0].code]
+    # Even parameters that would be refused.
+    assert len(codes(get(client, "requests.json", service_request_id=filed[1].code, status="fixed"))) == 1
+    too_many = ",".join(f"PA-2026-{number:06d}" for number in range(101))
+    assert get(client, "requests.json", service_request_id=too_many).status_code == 400
+
+
+def test_lat_long_radius_finds_the_reports_near_a_point(client, world):
+    here = file_report(world.alice, world.roads, point=(20.8400, 106.6790))
+    near = file_report(world.alice, world.roads, point=(20.8440, 106.6790))  # about 445 m north
+    far = file_report(world.bob, world.electricity, point=NGO_QUYEN_POINT)  # about 2.7 km east
+
+    def found(**params):
+        return set(codes(get(client, "requests.json", lat="20.8400", long="106.6790", **params)))
+
+    assert found(radius="100") == {here.code}
+    assert found(radius="500") == {here.code, near.code}
+    assert found() == {here.code, near.code}  # 1000 m unless told
+    assert found(radius="5000") == {here.code, near.code, far.code}
+    assert found(radius="500", service_code="dien") == set()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"lat": "20.84"}, "lat và long phải có cả hai."),
+        ({"lat": "bắc", "long": "106.6"}, "lat phải là một số."),
+        ({"lat": "20.84", "long": "106.6", "radius": "0"}, "radius (mét) phải từ 1 đến 50000."),
+        ({"lat": "20.84", "long": "106.6", "radius": "nhiều"}, "radius phải là một số."),
+        ({"radius": "100"}, "radius cần đi cùng lat và long."),
+        ({"lat": "120", "long": "106.6"}, "lat phải từ -90 đến 90"),
+    ],
+)
+def test_bad_points_get_an_open311_error(client, world, params, message):
+    response = get(client, "requests.json", **params)
+    assert response.status_code == 400 and message in response.json()[0]["description"]
+
+
+def test_a_near_page_costs_the_same_queries(client, world):
+    file_report(world.alice, world.roads)
+
+    def grow():
+        for number in range(4):
+            file_report(world.bob, world.roads, title=f"Phản ánh {number}")
+
+    path = BASE + "requests.xml?lat=20.84&long=106.679&radius=2000"
+    assert assert_constant_queries(client, path, grow=grow) <= 4

@@ -1,5 +1,6 @@
 """Open311's write side: the keys administrators issue to client apps, and the tokens a POST answers
-while its report waits to be routed. Imported by feedback.models, so they are models of `feedback`.
+while its report waits to be routed. Imported by feedback.models, so they are models of `feedback`
+(feedback.open311 uses them; the models do not import the API).
 """
 
 from django.conf import settings
