@@ -1,6 +1,6 @@
 """Citizen pages of publicservices: the catalogue, the applicant's dossiers, lookup, public figures."""
 
-from allauth.core import ratelimit
+from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -185,7 +185,9 @@ def lookup(request):
     code = ""
     if form.is_valid() and form.cleaned_data["ma"]:
         code = form.cleaned_data["ma"].strip().upper()
-        if not ratelimit.consume(request, action="dossier_lookup"):
+        # allauth's limits (kept in the durable store, citizens.ratelimit); its public wrapper
+        # never counts GET requests, and a lookup is one.
+        if not ratelimit.consume(request, app="allauth.account", action="dossier_lookup", limit_get=True):
             return render(request, "429.html", status=429)
         found = Dossier.objects.select_related("procedure", "agency").filter(code=code).first()
         if found is not None:
