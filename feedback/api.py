@@ -291,6 +291,7 @@ class ReportList(APIView):
     @extend_schema(
         tags=["reports"],
         summary="The public feed",
+        operation_id="reports_feed",
         parameters=FEED_PARAMETERS,
         responses={200: api.page_serializer(ReportSerializer), **api.BAD_REQUEST, **api.READ_ERRORS},
     )

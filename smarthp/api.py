@@ -192,15 +192,22 @@ def page_response(request, rows, next_cursor, serializer_class, *, context=None,
     return Response({"next": next_url, "results": serializer_class(rows, many=True, context=context).data})
 
 
+_PAGES = {}
+
+
 def page_serializer(serializer_class, name=None):
-    """The schema of a keyset page of `serializer_class`."""
-    return inline_serializer(
-        name=name or f"{serializer_class.__name__.removesuffix('Serializer')}Page",
+    """The schema of a keyset page of `serializer_class` (one component per name)."""
+    name = name or f"{serializer_class.__name__.removesuffix('Serializer')}Page"
+    if name in _PAGES:
+        return _PAGES[name]
+    _PAGES[name] = inline_serializer(
+        name=name,
         fields={
             "next": serializers.URLField(allow_null=True, help_text="The next (older) page, or null at the end."),
             "results": serializer_class(many=True),
         },
     )
+    return _PAGES[name]
 
 
 class KeysetPagination(CursorPagination):

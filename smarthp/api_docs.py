@@ -31,6 +31,8 @@ def _renamed(node):
             if key == "$ref" and isinstance(value, str) and value.startswith("#/components/"):
                 head, _, name = value.rpartition("/")
                 result[key] = f"{head}/{HEADLESS_PREFIX}{name}"
+            elif key == "required" and value == []:
+                continue  # OpenAPI 3.0 wants a non-empty list, or none
             else:
                 result[key] = _renamed(value)
         return result
@@ -69,8 +71,10 @@ def merge_allauth_headless(result, generator, request, public):
             merged.setdefault(kind, {})[f"{HEADLESS_PREFIX}{name}"] = _renamed(value)
     for path, item in spec.get("paths", {}).items():
         item = _renamed(item)
-        for operation in item.values():
+        for method, operation in item.items():
             if isinstance(operation, dict) and "tags" in operation:
+                words = path.removeprefix("/_allauth/app/v1/").replace("-", "/").split("/")
+                operation.setdefault("operationId", "_".join(["allauth", *filter(None, words), method]))
                 operation["tags"] = [HEADLESS_TAG_PREFIX + tag for tag in operation["tags"]]
                 # Sign-in goes by its own token handling (X-Session-Token as a parameter).
                 operation.setdefault("security", [{}])
