@@ -22,7 +22,7 @@ from . import selectors, services
 from .models import Notice
 
 
-class NoticeSerializer(serializers.Serializer):
+class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     kind = serializers.CharField(help_text="Which feature speaks, e.g. feedback.report.")
     text = serializers.CharField()
@@ -65,7 +65,7 @@ class NotificationList(APIView):
             api.CURSOR_PARAMETER,
             OpenApiParameter("unread", bool, description="Only those not read yet."),
         ],
-        responses={200: api.page_serializer(NoticeSerializer), **api.BAD_REQUEST, **api.COMMON_ERRORS},
+        responses={200: api.page_serializer(NotificationSerializer), **api.BAD_REQUEST, **api.COMMON_ERRORS},
     )
     def get(self, request):
         size = selectors.PAGE_SIZE
@@ -77,9 +77,9 @@ class NotificationList(APIView):
             more = len(rows) > size
             last = rows[size - 1].pk if more else None
             rows = [row for row in rows[:size] if row.read_at is None]
-            return api.page_response(request, rows, last, NoticeSerializer)
+            return api.page_response(request, rows, last, NotificationSerializer)
         next_cursor = rows[size - 1].pk if len(rows) > size else None
-        return api.page_response(request, rows[:size], next_cursor, NoticeSerializer)
+        return api.page_response(request, rows[:size], next_cursor, NotificationSerializer)
 
 
 ReadAll = inline_serializer("MarkedRead", {"marked": serializers.IntegerField(help_text="How many changed.")})
@@ -105,22 +105,22 @@ class NotificationRead(APIView):
         tags=["notifications"],
         summary="Mark a notification read",
         request=None,
-        responses={200: NoticeSerializer, **api.NOT_FOUND, **api.COMMON_ERRORS},
+        responses={200: NotificationSerializer, **api.NOT_FOUND, **api.COMMON_ERRORS},
     )
     def post(self, request, pk):
         notice = _notice(request.user, pk)
         services.mark_read(user=request.user, notice_ids=[notice.pk])
-        return Response(NoticeSerializer(_notice(request.user, pk), context={"request": request}).data)
+        return Response(NotificationSerializer(_notice(request.user, pk), context={"request": request}).data)
 
     @extend_schema(
         tags=["notifications"],
         summary="Mark a notification unread again",
-        responses={200: NoticeSerializer, **api.NOT_FOUND, **api.COMMON_ERRORS},
+        responses={200: NotificationSerializer, **api.NOT_FOUND, **api.COMMON_ERRORS},
     )
     def delete(self, request, pk):
         notice = _notice(request.user, pk)
         services.mark_unread(user=request.user, notice_ids=[notice.pk])
-        return Response(NoticeSerializer(_notice(request.user, pk), context={"request": request}).data)
+        return Response(NotificationSerializer(_notice(request.user, pk), context={"request": request}).data)
 
 
 urlpatterns = [

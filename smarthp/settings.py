@@ -512,7 +512,7 @@ REST_FRAMEWORK.update(
             "rest_framework.parsers.MultiPartParser",
             "rest_framework.parsers.FormParser",
         ],
-        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+        "DEFAULT_SCHEMA_CLASS": "smarthp.api_schema.AutoSchema",
         "EXCEPTION_HANDLER": "smarthp.api.exception_handler",
         "DEFAULT_THROTTLE_CLASSES": ["smarthp.api_auth.ClientRateThrottle", "smarthp.api_auth.UserRateThrottle"],
     }
