@@ -10,6 +10,7 @@ The same selectors as the pages; everything here is public and read-only.
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -78,6 +79,7 @@ class PlacesNearView(generics.GenericAPIView):
     serializer_class = NearbyPlaceSerializer
     pagination_class = None
 
+    @extend_schema(parameters=[NearQuerySerializer], responses=NearbyPlaceSerializer(many=True))
     def get(self, request):
         query = NearQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -114,6 +116,7 @@ class WardAtView(generics.GenericAPIView):
     serializer_class = WardAnswerSerializer
     pagination_class = None
 
+    @extend_schema(parameters=[PointQuerySerializer], responses=WardAnswerSerializer)
     def get(self, request):
         query = PointQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

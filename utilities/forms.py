@@ -25,7 +25,7 @@ def unit_choices():
 class NearForm(forms.Form):
     """Near a point (the browser's location, a tap on the map) or near a ward chosen from the list."""
 
-    loai = forms.ChoiceField(label=_("Tìm"), required=False)
+    loai = forms.ChoiceField(label=_("Loại địa điểm cần tìm"), required=False)
     phuong = forms.ChoiceField(label=_("Gần phường, xã"), required=False)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)

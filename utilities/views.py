@@ -35,7 +35,9 @@ def index(request):
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         results = selectors.search(query, kind=kinds.kind_of(form.cleaned_data["loai"]))
-    context = {"form": form, "groups": _groups(), "results": results, "query": query, "near_form": NearForm()}
+    # Its own ids: the page has two forms with a kind list each.
+    near_form = NearForm(auto_id="near_%s")
+    context = {"form": form, "groups": _groups(), "results": results, "query": query, "near_form": near_form}
     return render(request, "utilities/index.html", context)
 
 
