@@ -196,9 +196,8 @@ def lookup(request):
             if is_applicant(found, user=request.user, secret=form.cleaned_data["k"]):
                 url = reverse("publicservices:dossier", args=[found.code])
                 secret = form.cleaned_data["k"]
-                return redirect(
-                    f"{url}?{urlencode({'k': secret})}" if secret and request.user.pk != found.applicant_id else url
-                )
+                signed_in_applicant = request.user.is_authenticated and request.user.pk == found.applicant_id
+                return redirect(url if signed_in_applicant or not secret else f"{url}?{urlencode({'k': secret})}")
         else:
             not_found = True
     by_id = None
