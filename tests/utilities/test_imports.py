@@ -187,3 +187,18 @@ class TestAgenciesAsPlaces:
         again = services.sync_agency_places()
         assert (again.created, again.updated, again.unchanged) == (0, 1, 2)
         assert Place.objects.get(source_id="agency/ubnd-11383").phone == "0225 3857 999"
+
+
+class TestCommand:
+    def test_import_places_reads_a_file_and_names_bad_rows(self, world, tmp_path):
+        from django.core.management import CommandError, call_command
+
+        good = tmp_path / "osm.geojson"
+        good.write_text(collection(feature("node/1", PHARMACY)), encoding="utf-8")
+        call_command("import_places", str(good))
+        assert Place.objects.get().source_id == "node/1"
+        bad = tmp_path / "bad.csv"
+        bad.write_text(CSV_HEADER + "x,Ngoài,pharmacy,21.03,105.85,,,,,\n", encoding="utf-8")
+        with pytest.raises(CommandError, match="Dòng 2"):
+            call_command("import_places", str(bad))
+        assert Place.objects.count() == 1
