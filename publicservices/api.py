@@ -2,7 +2,6 @@
 services as the pages: procedures (list, search, detail), the signed-in applicant's dossiers (list,
 detail, submit, supplement, withdraw) and the public lookup by code."""
 
-from allauth.core.internal import ratelimit
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -18,6 +17,7 @@ from government.models import Agency, AgencyKind
 
 from . import selectors, services
 from .files import UploadError, check_upload
+from .limits import allow_lookup
 from .models import Dossier, Procedure
 from .services import DossierActionError
 
@@ -302,7 +302,7 @@ class Lookup(APIView):
 
     @extend_schema(responses=StatusSerializer)
     def get(self, request, code):
-        if not ratelimit.consume(request, app="allauth.account", action="dossier_lookup", limit_get=True):
+        if not allow_lookup(request):
             raise Throttled()
         dossier = Dossier.objects.select_related("procedure").filter(code=code.strip().upper()).first()
         if dossier is None:

@@ -1,6 +1,5 @@
 """Citizen pages of publicservices: the catalogue, the applicant's dossiers, lookup, public figures."""
 
-from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from government.models import Agency
 from . import selectors, services, stats
 from .access import dossier_access
 from .forms import CatalogueFilterForm, LookupForm, RatingForm, SupplementForm, WithdrawForm
+from .limits import allow_lookup
 from .models import Dossier, DossierFile, DossierStatus, FileKind, Procedure, ProcedureField, Rating
 from .services import DossierActionError
 
@@ -185,9 +185,7 @@ def lookup(request):
     code = ""
     if form.is_valid() and form.cleaned_data["ma"]:
         code = form.cleaned_data["ma"].strip().upper()
-        # allauth's limits (kept in the durable store, citizens.ratelimit); its public wrapper
-        # never counts GET requests, and a lookup is one.
-        if not ratelimit.consume(request, app="allauth.account", action="dossier_lookup", limit_get=True):
+        if not allow_lookup(request):
             return render(request, "429.html", status=429)
         found = Dossier.objects.select_related("procedure", "agency").filter(code=code).first()
         if found is not None:
@@ -237,5 +235,5 @@ def figures(request):
 
 def agency_figures(request, slug):
     agency = get_object_or_404(Agency.objects.only("pk", "name", "slug"), slug=slug)
-    values = stats.agency_figures([agency.pk]).get(agency.pk)
+    values = stats.cached_agency_figures(agency.pk).get(agency.pk)
     return render(request, "publicservices/agency_figures.html", {"agency": agency, "figures": values})

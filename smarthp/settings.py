@@ -449,8 +449,8 @@ PUBLICSERVICES_MAX_DOSSIER_MB = envint("PUBLICSERVICES_MAX_DOSSIER_MB", 40)
 # The receiving agencies' codes in dossier codes (TT 01/2018 Art. 19): slug=code pairs, comma-separated;
 # without one, a ward committee's code is UBND.<ward code> and another agency's its slug.
 PUBLICSERVICES_AGENCY_CODES = os.getenv("PUBLICSERVICES_AGENCY_CODES", "")
-# Dossier lookup by code: per IP address (allauth's limits, counted in the durable store).
-ACCOUNT_RATE_LIMITS["dossier_lookup"] = os.getenv("PUBLICSERVICES_LOOKUP_RATE", "20/10m/ip")
+# Dossier lookups by code per IP address, "<count>/<seconds>" (publicservices.limits, default cache).
+PUBLICSERVICES_LOOKUP_RATE = os.getenv("PUBLICSERVICES_LOOKUP_RATE", "20/600")
 # How long the public figures per agency are reused before they are counted again (seconds).
 PUBLICSERVICES_STATS_CACHE_SECONDS = envint("PUBLICSERVICES_STATS_CACHE_SECONDS", 300)
 

@@ -41,7 +41,7 @@ def test_lookup_with_a_made_up_code_says_not_found_and_nothing_more(client, w):
 
 
 def test_lookups_are_rate_limited(client, w, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "dossier_lookup": "3/10m/ip"}
+    settings.PUBLICSERVICES_LOOKUP_RATE = "3/600"
     url = reverse("publicservices:lookup")
     statuses = [client.get(url, {"ma": f"X-{n}"}).status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -121,6 +121,12 @@ def test_officers_see_figures_per_officer_but_never_who_rated(client, w):
     )
     client.login(username="canbo", password=PASSWORD)
     assert client.get(reverse("publicservices_officer:figures")).status_code == 404
+
+
+def test_the_lookup_page_makes_constant_queries(client, w):
+    dossier = file_dossier(w)
+    url = reverse("publicservices:lookup") + f"?ma={dossier.code}"
+    assert_constant_queries(client, url, grow=lambda: [file_dossier(w) for _ in range(3)])
 
 
 def test_the_public_page_counts_on_time(client, w):
