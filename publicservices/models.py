@@ -227,6 +227,9 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "submitted_at"], name="dossier_queue"),
             models.Index(fields=["applicant", "submitted_at"], name="dossier_applicant"),
+            # The queue's tabs that span several statuses: by due date, and by submission.
+            models.Index(fields=["agency", "due_at"], name="dossier_agency_due"),
+            models.Index(fields=["agency", "submitted_at"], name="dossier_agency_submitted"),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

@@ -3,7 +3,6 @@ its steps, its files and printouts, and the leaders' figures. A dossier of anoth
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,34 @@ from .services import DossierActionError
 from .views import serve_file
 
 PAGE_SIZE = 30
+# A queue counts its rows up to this many: an exact count of 40,000 finished dossiers would cost
+# more than the page itself, and "more than 1,000" says as much to an officer.
+COUNT_CAP = 1000
+
+
+class BoundedPage:
+    """One page of a queue: its rows, whether there are more, and a count that stops at COUNT_CAP."""
+
+    def __init__(self, rows, number):
+        try:
+            self.number = max(1, int(number or 1))
+        except ValueError:
+            self.number = 1
+        start = (self.number - 1) * PAGE_SIZE
+        found = list(rows[start : start + PAGE_SIZE + 1])
+        self.object_list = found[:PAGE_SIZE]
+        self.has_next = len(found) > PAGE_SIZE
+        self.has_previous = self.number > 1
+        self.count = rows[: COUNT_CAP + 1].count()
+        self.more_than_cap = self.count > COUNT_CAP
+        self.count = min(self.count, COUNT_CAP)
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
 
 TABS = {
     "moi": (gettext_lazy("Mới, chờ tiếp nhận"), (DossierStatus.NEW,), "submitted_at"),
@@ -62,7 +89,7 @@ def queue(request):
     overdue_only = request.GET.get("han") == "qua-han"
     if overdue_only:
         rows = rows.overdue()
-    page = Paginator(rows.order_by(order, "pk"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = BoundedPage(rows.order_by(order, "pk"), request.GET.get("trang"))
     return render(
         request,
         "publicservices/officer/queue.html",
