@@ -273,8 +273,11 @@ def form_serializer(form_class, *, name, exclude=(), extra=None, partial=False):
             fields[field_name] = serializers.ListField(child=serializers.FileField(), **common)
         elif isinstance(field, forms.ChoiceField) and field.choices and not callable(field.choices):
             values = [value for value, _label in field.choices if value != "" and not isinstance(_label, list | tuple)]
+            blank = not field.required or any(value == "" for value, _label in field.choices)
             fields[field_name] = (
-                serializers.ChoiceField(choices=values, **common) if values else serializers.CharField(**common)
+                serializers.ChoiceField(choices=values, allow_blank=blank, **common)
+                if values
+                else serializers.CharField(allow_blank=blank, **common)
             )
         else:
             fields[field_name] = serializers.CharField(

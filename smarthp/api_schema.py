@@ -19,7 +19,9 @@ class AutoSchema(SpectacularAutoSchema):
         if direction != "response" or not self.path.startswith("/api/v1/"):
             return responses
         wanted = {**api.COMMON_ERRORS, **api.BAD_REQUEST}
-        if "{" in self.path:
+        # DRF's page-number pagination answers a page past the end with a 404.
+        paginator = getattr(self.view, "pagination_class", None)
+        if "{" in self.path or (paginator is not None and "page" in getattr(paginator, "page_query_param", "")):
             wanted.update(api.NOT_FOUND)
         for code, response in wanted.items():
             responses.setdefault(str(code), self._get_response_for_code(response, str(code)))
