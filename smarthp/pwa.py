@@ -13,6 +13,7 @@ safe zone, and a 180 px apple-touch-icon.
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -85,7 +86,8 @@ def service_worker(request):
             "precache_json": json.dumps(urls).replace("<", "\\u003c"),
             "version": version,
             "offline_url": json.dumps(reverse("pwa:offline")),
-            "static_prefix": json.dumps(static("")),
+            # STATIC_URL itself: static("") would ask the hashed-names manifest for a file named "".
+            "static_prefix": json.dumps(settings.STATIC_URL),
             "icon_url": json.dumps(static("pwa/icon-192.png")),
         },
     )

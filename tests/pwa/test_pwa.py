@@ -116,3 +116,24 @@ def test_the_report_form_carries_the_drafts_hooks_for_its_person(client, alice, 
     assert 'src="/static/pwa/drafts.js"' in page
     client.force_login(bob)
     assert f'data-draft-key="report:{bob.pk}"' in client.get("/phan-anh/gui/").content.decode()
+
+
+def test_the_worker_and_manifest_work_with_the_hashed_names_of_production(client, settings, tmp_path):
+    """As deployed (ManifestStaticFilesStorage): the worker keeps the hashed names, which it serves
+    from its cache first."""
+    names = [*pwa.SHELL, "pwa/icon-512.png", "pwa/icon-maskable-512.png"]
+    paths = {name: name.replace(".", ".0123456789ab.", 1) for name in names}
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": paths, "version": "1.1", "hash": "x"}))
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    # (Django builds its static files storage again when STORAGES changes.)
+    body = client.get("/sw.js").content.decode()
+    manifest = json.loads(client.get("/manifest.webmanifest").content)
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
+    assert "/static/css/site.0123456789ab.css" in precache
+    assert re.search(r"const HASHED = (.*);", body).group(1) == r"/\.[0-9a-f]{12}\.[a-z0-9]+$/"
+    assert 'const STATIC_PREFIX = "/static/";' in body
+    assert manifest["icons"][0]["src"] == "/static/pwa/icon-192.0123456789ab.png"
