@@ -34,10 +34,16 @@ def index(request):
     results, query = None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
-        results = selectors.search(query, kind=kinds.kind_of(form.cleaned_data["loai"]))
-    # Its own ids: the page has two forms with a kind list each.
-    near_form = NearForm(auto_id="near_%s")
-    context = {"form": form, "groups": _groups(), "results": results, "query": query, "near_form": near_form}
+        found = selectors.search(query, kind=kinds.kind_of(form.cleaned_data["loai"]))
+        results = [{"place": place} for place in found]
+    # The near-me form's ids start "near_": the page has two forms with a kind list each.
+    context = {
+        "form": form,
+        "groups": _groups(),
+        "results": results,
+        "query": query,
+        "near_options": NearForm().options(),
+    }
     return render(request, "utilities/index.html", context)
 
 
@@ -76,7 +82,7 @@ def near(request):
         for item in found or []
     ]
     context = {
-        "form": form,
+        "options": form.options(),
         "kind": kind,
         "kind_slug": kinds.SLUGS.get(kind, ""),
         "origin": origin,
