@@ -47,7 +47,7 @@ def panel(request):
             "ward_name": ward_name,
             "evn_code": evn_code,
             "summary": summary,
-            "articles": selectors.latest_city_news(3),
+            "articles": summary["articles"] if summary else selectors.latest_city_news(3),
             "news_url": reverse("news:index"),
         },
     )

@@ -20,12 +20,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from government.models import AdministrativeUnit
 from smarthp.text import search_key
 
-from .models import Article, ArticleCategory, ArticleStatus, Outage, Schedule, WardNotice
+from .models import Article, ArticleCategory, ArticleStatus, Outage, Schedule, ScheduleKind, WardNotice
 
 PAGE_SIZE = 20
 MAX_SEARCH_WORDS = 6
@@ -210,35 +211,109 @@ def schedules_ahead(ward_code=None, limit=20, now=None):
     return list(rows.order_by("starts_at", "pk")[:limit])
 
 
+def _part(queryset, kind, limit, **columns):
+    """One arm of the home page's UNION: the same eight columns in every arm, cast so that
+    PostgreSQL and SQLite agree on their types; each arm keeps its own order and limit."""
+    from django.db.models import BooleanField, DateTimeField, TextField, Value
+    from django.db.models.functions import Cast
+
+    def text(value):
+        return Cast(value if not isinstance(value, str) else Value(value), TextField())
+
+    rows = (
+        queryset.order_by()
+        .annotate(
+            u_kind=text(kind),
+            u_pk=columns["pk"],
+            u_title=text(columns["title"]),
+            u_t1=Cast(columns["t1"], DateTimeField()),
+            u_t2=Cast(columns.get("t2", Value(None, output_field=DateTimeField())), DateTimeField()),
+            u_text1=text(columns.get("text1", "")),
+            u_text2=text(columns.get("text2", "")),
+            u_flag=Cast(columns.get("flag", Value(False)), BooleanField()),
+        )
+        .values("u_kind", "u_pk", "u_title", "u_t1", "u_t2", "u_text1", "u_text2", "u_flag")
+    )
+    rows = rows.order_by(*columns["order"])[:limit]
+    sql, params = rows.query.sql_with_params()
+    # Our own SQL: the ORM compiled each arm; `kind` is one of four letters fixed in ward_summary.
+    return f"SELECT * FROM ({sql}) AS {kind}_part", params  # noqa: S608
+
+
 def ward_summary(ward_code):
     """What the home page shows a citizen of this ward: current notices, outages ahead, the next
-    reception schedules. One query for the three, kept in the cache."""
+    reception schedules, and the city's latest news. One query (a UNION ALL of four arms), kept
+    in the cache."""
+    from django.db import connection
+    from django.db.models import F, Q
 
     def compute():
         current = timezone.now()
-        notices = (
-            WardNotice.objects.current(current)
-            .for_ward(ward_code)
-            .only("pk", "title", "body", "is_urgent", "published_at")
-        )
-        outages = Outage.objects.ahead(current).for_ward(ward_code).select_related("company")
-        schedules = Schedule.objects.filter(ends_at__gt=current, ward_id=ward_code)
-        return {
-            "notices": [_notice_row(n) for n in notices.order_by("-is_urgent", "-published_at")[:5]],
-            "outages": [_outage_row(o) for o in outages.order_by("starts_at", "pk")[:5]],
-            "schedules": [
-                {
-                    "pk": s.pk,
-                    "title": s.title,
-                    "kind_label": s.get_kind_display(),
-                    "starts_at": s.starts_at,
-                    "place": s.place,
-                }
-                for s in schedules.order_by("starts_at", "pk")[:3]
-            ],
-        }
+        parts = [
+            _part(
+                WardNotice.objects.current(current).for_ward(ward_code), "n", 5,
+                pk=F("pk"), title=F("title"), t1=F("published_at"), flag=F("is_urgent"),
+                order=("-is_urgent", "-published_at", "-pk"),
+            ),
+            _part(
+                Outage.objects.ahead(current).for_ward(ward_code), "o", 5,
+                pk=F("pk"), title=F("area"), t1=F("starts_at"), t2=F("ends_at"), text1=F("company__name"),
+                text2=F("utility"), flag=Q(kind="emergency"), order=("starts_at", "pk"),
+            ),
+            _part(
+                Schedule.objects.filter(ends_at__gt=current, ward_id=ward_code), "s", 3,
+                pk=F("pk"), title=F("title"), t1=F("starts_at"), t2=F("ends_at"), text1=F("place"),
+                text2=F("kind"), order=("starts_at", "pk"),
+            ),
+            _part(
+                Article.objects.public(current), "a", 3,
+                pk=F("pk"), title=F("title"), t1=F("published_at"), text1=F("summary"),
+                order=("-published_at", "-pk"),
+            ),
+        ]  # fmt: skip
+        sql = " UNION ALL ".join(part for part, _params in parts)
+        params = [param for _part_sql, part_params in parts for param in part_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        converter = Article._meta.get_field("published_at")
+        summary = {"notices": [], "outages": [], "schedules": [], "articles": []}
+        labels = dict(ScheduleKind.choices)
+        for kind, pk, title, t1, t2, text1, text2, flag in rows:
+            t1, t2 = _aware(t1, converter), _aware(t2, converter)
+            if kind == "n":
+                summary["notices"].append(
+                    {"pk": pk, "title": title, "is_urgent": bool(flag), "published_at": t1,
+                     "url": reverse("news:notice", args=[pk])}
+                )  # fmt: skip
+            elif kind == "o":
+                summary["outages"].append(
+                    {"pk": pk, "area": title, "starts_at": t1, "ends_at": t2, "company": text1, "utility": text2,
+                     "kind": "emergency" if flag else "planned", "url": reverse("news:outage", args=[pk])}
+                )  # fmt: skip
+            elif kind == "s":
+                summary["schedules"].append(
+                    {"pk": pk, "title": title, "starts_at": t1, "place": text1, "kind_label": labels.get(text2, "")}
+                )
+            else:
+                summary["articles"].append(
+                    {"pk": pk, "title": title, "summary": text1, "published_at": t1,
+                     "url": reverse("news:article", args=[pk])}
+                )  # fmt: skip
+        return summary
 
     return cached(f"ward:{ward_code}", compute)
+
+
+def _aware(value, field):
+    """A raw cursor's datetime as the ORM would give it (SQLite hands back text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def city_notices(limit=3):

@@ -1,5 +1,8 @@
 """Articles: sanitised bodies, drafts and scheduled publishing, corrections, the list and search."""
 
+# Fixtures come from tests.news.world, imported by name.
+# ruff: noqa: F811
+
 import datetime
 
 import pytest
@@ -24,7 +27,9 @@ pytestmark = pytest.mark.django_db
 )
 def test_an_article_carrying_script_is_refused_and_nothing_is_saved(world, body):
     with pytest.raises(services.NewsError) as caught:
-        services.save_article(editor=world.editor, title="Tiêu đề bài", summary="Tóm tắt", body=body, category="thoi-su")
+        services.save_article(
+            editor=world.editor, title="Tiêu đề bài", summary="Tóm tắt", body=body, category="thoi-su"
+        )
     assert "script" in caught.value.message
     assert not Article.objects.exists()
 
@@ -54,7 +59,12 @@ def test_only_editors_write_articles(world):
 def test_a_ward_article_needs_a_ward(world):
     with pytest.raises(services.NewsError):
         services.save_article(
-            editor=world.editor, title="Tiêu đề bài", summary="T", body="<p>x</p>", category="thoi-su", is_citywide=False
+            editor=world.editor,
+            title="Tiêu đề bài",
+            summary="T",
+            body="<p>x</p>",
+            category="thoi-su",
+            is_citywide=False,
         )
 
 
@@ -110,7 +120,9 @@ def test_a_correction_is_noted_on_the_page(world, client):
 
 
 def test_two_editors_at_once_one_gets_a_clear_message(world):
-    article = services.save_article(editor=world.editor, title="Tiêu đề bài", summary="T", body="<p>x</p>", category="thoi-su")
+    article = services.save_article(
+        editor=world.editor, title="Tiêu đề bài", summary="T", body="<p>x</p>", category="thoi-su"
+    )
     version = article.version
     services.publish_article(editor=world.editor, article_id=article.pk, expected_version=version)
     with pytest.raises(services.NewsError) as caught:

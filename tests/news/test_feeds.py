@@ -1,5 +1,8 @@
 """RSS 2.0 and Atom feeds of the city and of each ward; reception schedules as iCalendar."""
 
+# Fixtures come from tests.news.world, imported by name.
+# ruff: noqa: F811, E501, S314
+
 import datetime
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
@@ -50,7 +53,9 @@ def test_a_ward_feed_lists_that_wards_articles_and_atom_parses(world, client):
 
 
 def test_a_draft_never_reaches_a_feed(world, client):
-    services.save_article(editor=world.editor, title="Bản nháp bí mật", summary="T", body="<p>x</p>", category="thoi-su")
+    services.save_article(
+        editor=world.editor, title="Bản nháp bí mật", summary="T", body="<p>x</p>", category="thoi-su"
+    )
     publish(world, "Tin hẹn giờ", at=timezone.now() + datetime.timedelta(hours=1))
     assert b"item" not in client.get("/tin-tuc/rss/").content.split(b"</description>", 1)[1]
 

@@ -1,6 +1,9 @@
 """Ward notices: to one or more wards; in-site and (urgent) SMS to those who consented; batched,
 resumable without sending twice."""
 
+# Fixtures come from tests.news.world, imported by name.
+# ruff: noqa: F811
+
 from unittest import mock
 
 import pytest
@@ -68,9 +71,8 @@ def test_a_fan_out_killed_mid_batch_resumes_without_sending_twice(world, make_us
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    with mock.patch("news.services.delivery.notify", side_effect=dies_on_second_batch):
-        with pytest.raises(RuntimeError):
-            services.deliver(delivery.pk, size=3)
+    with mock.patch("news.services.delivery.notify", side_effect=dies_on_second_batch), pytest.raises(RuntimeError):
+        services.deliver(delivery.pk, size=3)
     delivery.refresh_from_db()
     assert delivery.sent == 2 and delivery.finished_at is None  # lan, minh (no consent), dan0
     # Even a cursor lost with the crash sends no one twice: notify skips who this source told.

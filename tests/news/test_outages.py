@@ -1,6 +1,9 @@
 """Outages: the companies' own entries (TT 22/2020 rules), CSV import (all or nothing, lines named),
 the day-before warning by ward or by the substation/street saved with an EVN customer code."""
 
+# Fixtures come from tests.news.world, imported by name.
+# ruff: noqa: F811, E501, S314
+
 import datetime
 
 import pytest
@@ -59,7 +62,9 @@ CSV_HEADER = "loai,dich_vu,tu,den,khu_vuc,phuong,tram_duong,ly_do\n"
 
 
 def _when(days, hour):
-    return (timezone.localtime() + datetime.timedelta(days=days)).replace(hour=hour, minute=0).strftime("%d/%m/%Y %H:%M")
+    return (
+        (timezone.localtime() + datetime.timedelta(days=days)).replace(hour=hour, minute=0).strftime("%d/%m/%Y %H:%M")
+    )
 
 
 def test_a_csv_import_is_all_or_nothing_and_names_the_bad_lines(world):
@@ -67,11 +72,17 @@ def test_a_csv_import_is_all_or_nothing_and_names_the_bad_lines(world):
     ends_first = f"ke-hoach,dien,{_when(8, 12)},{_when(8, 8)},Phố Hàng Kênh,11383,,Bảo dưỡng\n"
     no_ward = f"su-co,dien,{_when(1, 8)},{_when(1, 9)},Phố X,,,Sự cố\n"
     with pytest.raises(services.NewsError) as caught:
-        services.import_outages(staff=world.power, company_id=world.power_company.pk, data=CSV_HEADER + good + ends_first + no_ward)
-    assert "Dòng 3" in caught.value.message and "Dòng 4" in caught.value.message and "Dòng 2" not in caught.value.message
+        services.import_outages(
+            staff=world.power, company_id=world.power_company.pk, data=CSV_HEADER + good + ends_first + no_ward
+        )
+    assert (
+        "Dòng 3" in caught.value.message and "Dòng 4" in caught.value.message and "Dòng 2" not in caught.value.message
+    )
     assert not Outage.objects.exists()
 
-    created = services.import_outages(staff=world.power, company_id=world.power_company.pk, data=(CSV_HEADER + good).encode())
+    created = services.import_outages(
+        staff=world.power, company_id=world.power_company.pk, data=(CSV_HEADER + good).encode()
+    )
     assert len(created) == 1 and created[0].place_list() == ["TBA Lạch Tray 3", "Phố Lạch Tray"]
 
 
