@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom feeds of the city and of each ward; reception schedules as iCalendar."""
 
 # Fixtures come from tests.news.world, imported by name.
-# ruff: noqa: F811, E501, S314
+# ruff: noqa: F811, S314
 
 import datetime
 import xml.etree.ElementTree as ET

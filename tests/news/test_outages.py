@@ -2,7 +2,7 @@
 the day-before warning by ward or by the substation/street saved with an EVN customer code."""
 
 # Fixtures come from tests.news.world, imported by name.
-# ruff: noqa: F811, E501, S314
+# ruff: noqa: F811, E501
 
 import datetime
 

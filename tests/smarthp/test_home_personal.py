@@ -3,7 +3,7 @@ notices and outages of their ward); for a visitor, the city's latest news and no
 citizen page budgets: at most 8 queries, constant as rows grow, under 100 KB."""
 
 # Fixtures come from tests.news.world, imported by name.
-# ruff: noqa: F811, E501, S314
+# ruff: noqa: F811, E501
 
 import datetime
 
