@@ -498,7 +498,9 @@ CELERY_BEAT_SCHEDULE["campaigns-purge-exports"] = {
 # /api/schema/ with Swagger UI and Redoc at /api/docs/ and /api/docs/redoc/ (smarthp.api_docs_urls).
 INSTALLED_APPS += ["allauth.headless", "drf_spectacular", "drf_spectacular_sidecar", "corsheaders"]
 # As high as possible: a preflight (OPTIONS) is answered before anything else looks at it.
-MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"), "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
 REST_FRAMEWORK.update(
     {
         "DEFAULT_AUTHENTICATION_CLASSES": [
