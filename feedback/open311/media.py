@@ -31,16 +31,24 @@ def _allowed_hosts():
     return {host.lower() for host in getattr(settings, "OPEN311_MEDIA_URL_HOSTS", [])}
 
 
+def _is_public(address):
+    """Whether an address is on the public Internet (not loopback, private, link-local, reserved)."""
+    address = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
 def _public_address(host, port):
     """The first address of `host`, if every address it resolves to is public; else MediaError."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+    except (OSError, UnicodeError):
         raise MediaError(_("Không tìm thấy máy chủ của media_url.")) from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    if not addresses or not all(address.is_global for address in addresses):
+    addresses = [info[4][0] for info in infos]
+    if not addresses or not all(_is_public(address) for address in addresses):
         raise MediaError(_("media_url trỏ tới một địa chỉ nội bộ: không được tải."))
-    return str(addresses[0])
+    return addresses[0]
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
