@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import keys
 from ..models import Open311Key
+from . import keys
 
 
 @admin.register(Open311Key)

@@ -22,9 +22,8 @@ from government.models import AdministrativeUnit
 from smarthp.text import search_key
 
 from .. import services
-from ..models import Channel, ReportStatus
+from ..models import Channel, Open311Token, ReportStatus
 from ..rules import TITLE_MIN_LENGTH, ReportActionError
-from ..models import Open311Token
 
 TITLE_LENGTH = 80
 _UNIT_WORDS = re.compile(r"^(phường|xã|đặc khu|phuong|xa|dac khu)\s+")
