@@ -7,6 +7,7 @@ GET news/me/outages/                               outages ahead for my profile'
 """
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -52,6 +53,16 @@ class ArticleList(generics.GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = ArticleListSerializer
 
+    @extend_schema(
+        operation_id="news_articles_list",
+        responses=inline_serializer(
+            "ArticlePage",
+            {
+                "results": ArticleListSerializer(many=True),
+                "next_cursor": serializers.CharField(allow_null=True),
+            },
+        ),
+    )
     def get(self, request):
         articles, cursor = selectors.article_page(
             selectors.filters_from(request.query_params), request.query_params.get("truoc")

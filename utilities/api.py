@@ -15,6 +15,8 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from smarthp import api as smarthp_api
+
 from . import kinds, selectors
 from .models import Place
 
@@ -116,7 +118,10 @@ class WardAtView(generics.GenericAPIView):
     serializer_class = WardAnswerSerializer
     pagination_class = None
 
-    @extend_schema(parameters=[PointQuerySerializer], responses=WardAnswerSerializer)
+    @extend_schema(
+        parameters=[PointQuerySerializer],
+        responses={200: WardAnswerSerializer, **smarthp_api.NOT_FOUND},
+    )
     def get(self, request):
         query = PointQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -21,6 +21,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
 
+@pytest.fixture(autouse=True)
+def _only_feedback_on_the_desk():
+    """These journeys follow PAKN's sections; the live server runs in this process, so the other
+    apps' desk sections (their own tests' business) are taken off for them."""
+    from government import desk
+
+    saved = dict(desk._contributions)
+    for name in saved:
+        if name != "feedback":
+            desk.unregister(name)
+    yield
+    desk._contributions.clear()
+    desk._contributions.update(saved)
+
+
 def assert_no_sideways_scroll(page):
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in a {widths[1]} px window"
