@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
@@ -81,6 +82,24 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class RefuseNulInQueryMiddleware:
+    """A NUL character in the query string is a 400 for every page and API, before any view reads it.
+
+    PostgreSQL text cannot hold NUL: a view that filters on such a parameter would fail inside the
+    database (a 500) where SQLite quietly finds nothing. No real link carries one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            raise BadRequest("NUL in the query string")
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            raise BadRequest("NUL in the query string")
+        return self.get_response(request)
 
 
 class GZipMiddleware(DjangoGZipMiddleware):
