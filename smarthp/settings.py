@@ -455,8 +455,6 @@ PUBLICSERVICES_LOOKUP_RATE = os.getenv("PUBLICSERVICES_LOOKUP_RATE", "20/600")
 # How long the public figures per agency are reused before they are counted again (seconds).
 PUBLICSERVICES_STATS_CACHE_SECONDS = envint("PUBLICSERVICES_STATS_CACHE_SECONDS", 300)
 
-# --- Tiện ích: places (utilities) ----------------------------------------------------------------
-
 # --- Tin tức: news, ward notices, schedules, outages (news) ---------------------------------------
 CELERY_BEAT_SCHEDULE["news-warn-outages"] = {"task": "news.tasks.warn_outages_task", "schedule": 300}
 CELERY_BEAT_SCHEDULE["news-sweep-deliveries"] = {"task": "news.tasks.sweep_deliveries_task", "schedule": 120}
