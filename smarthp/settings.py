@@ -280,14 +280,34 @@ LEAFLET_CONFIG = {
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The API's shared machinery (smarthp.api, smarthp.api_auth, smarthp.api_schema): the session
+    # token of allauth's headless app client or the browser's session, keyset pages, one error shape
+    # (Open311's own for its views), throttles per client and per user.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "smarthp.api_auth.SessionTokenAuthentication",
+        "smarthp.api_auth.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "smarthp.api.KeysetPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "feedback.open311.views.exception_handler",
-    # The open data API (feedback.open311), per client address: behind a proxy, the address that many
-    # X-Forwarded-For hops back (TRUSTED_PROXY_COUNT, as for allauth's limits below).
-    "DEFAULT_THROTTLE_RATES": {"open311": os.getenv("OPEN311_RATE", "120/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "smarthp.api_schema.AutoSchema",
+    "EXCEPTION_HANDLER": "smarthp.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["smarthp.api_auth.ClientRateThrottle", "smarthp.api_auth.UserRateThrottle"],
+    # Per client address: behind a proxy, the address that many X-Forwarded-For hops back
+    # (TRUSTED_PROXY_COUNT, as for allauth's limits below). An office or a carrier's NAT may hold
+    # many people; filing (a report) is limited per user.
+    "DEFAULT_THROTTLE_RATES": {
+        "open311": os.getenv("OPEN311_RATE", "120/min"),
+        "api_client": os.getenv("API_CLIENT_RATE", "600/min"),
+        "api_user": os.getenv("API_USER_RATE", "300/min"),
+        "api_write": os.getenv("API_WRITE_RATE", "30/hour"),
+    },
     "NUM_PROXIES": envint("TRUSTED_PROXY_COUNT", 0),
 }
 
@@ -499,33 +519,6 @@ INSTALLED_APPS += ["allauth.headless", "drf_spectacular", "drf_spectacular_sidec
 # As high as possible: a preflight (OPTIONS) is answered before anything else looks at it.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware"), "corsheaders.middleware.CorsMiddleware"
-)
-REST_FRAMEWORK.update(
-    {
-        "DEFAULT_AUTHENTICATION_CLASSES": [
-            "smarthp.api_auth.SessionTokenAuthentication",
-            "smarthp.api_auth.SessionAuthentication",
-        ],
-        "DEFAULT_PAGINATION_CLASS": "smarthp.api.KeysetPagination",
-        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-        "DEFAULT_PARSER_CLASSES": [
-            "rest_framework.parsers.JSONParser",
-            "rest_framework.parsers.MultiPartParser",
-            "rest_framework.parsers.FormParser",
-        ],
-        "DEFAULT_SCHEMA_CLASS": "smarthp.api_schema.AutoSchema",
-        "EXCEPTION_HANDLER": "smarthp.api.exception_handler",
-        "DEFAULT_THROTTLE_CLASSES": ["smarthp.api_auth.ClientRateThrottle", "smarthp.api_auth.UserRateThrottle"],
-    }
-)
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
-    {
-        # Per client address (an office or a carrier's NAT may hold many people), per signed-in user,
-        # and filing (a report) per user.
-        "api_client": os.getenv("API_CLIENT_RATE", "600/min"),
-        "api_user": os.getenv("API_USER_RATE", "300/min"),
-        "api_write": os.getenv("API_WRITE_RATE", "30/hour"),
-    }
 )
 # allauth headless for the native app only ("app": the session token travels in X-Session-Token);
 # the web keeps allauth's own pages. Its OpenAPI description is merged into ours (smarthp.api_docs).
