@@ -8,6 +8,9 @@ from . import views
 
 # The database being away is a 503 "busy" page, not a 500 (smarthp.middleware).
 handler500 = "smarthp.views.server_error"
+# Under /api/v1/ a 404 or 400 the resolver or a middleware answers is JSON in the API's error shape.
+handler404 = "smarthp.views.page_not_found"
+handler400 = "smarthp.views.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),

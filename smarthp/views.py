@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -83,3 +84,24 @@ def server_error(request):
     if isinstance(exc, DATABASE_ERRORS):
         return busy_response(request, exc)
     return defaults.server_error(request)
+
+
+def _api_error(request, status, code, message):
+    """Under /api/v1/ an address the resolver does not know (or a request refused before any view) is
+    answered in the API's one JSON error shape, never an HTML page an app cannot read."""
+    if not request.path.startswith("/api/v1/"):
+        return None
+    from .api import error_body
+
+    return JsonResponse(error_body(status, code, message), status=status)
+
+
+def page_not_found(request, exception):
+    """handler404."""
+    return _api_error(request, 404, "not_found", _("Không tìm thấy.")) or defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """handler400 (e.g. smarthp.middleware.RefuseNulInQueryMiddleware)."""
+    answer = _api_error(request, 400, "invalid", _("Yêu cầu không hợp lệ"))
+    return answer or defaults.bad_request(request, exception)

@@ -14,3 +14,24 @@ def test_a_nul_in_the_query_is_a_400(client, url):
 @pytest.mark.django_db
 def test_a_query_without_nul_reaches_the_view(client):
     assert client.get("/api/v1/dich-vu-cong/thu-tuc/?q=khai+sinh").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_nul_in_its_own_json_shape(client):
+    response = client.get("/api/v1/dich-vu-cong/thu-tuc/?q=a%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/places/-5/", "/api/v1/khong-co/", "/api/v1/news/articles/abc/"])
+def test_an_api_address_the_resolver_does_not_know_is_a_json_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["error"] == {"status": 404, "code": "not_found", "message": "Không tìm thấy.", "fields": {}}
+
+
+@pytest.mark.django_db
+def test_a_page_the_resolver_does_not_know_is_still_the_portals_html_404(client):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404 and "text/html" in response["Content-Type"]
