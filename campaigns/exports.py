@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,13 +28,15 @@ CHUNK = 2000
 
 @dataclass(frozen=True)
 class ListSpec:
-    """Which people a list is about: a group's residents or a workplace's staff, in a unit."""
+    """Which people a list is about: a group's residents, a workplace's staff, or every resident
+    of the unit (`whole_ward`: the list the ward office adds up, ordered by group)."""
 
     unit_code: str
     unit_name: str
     group_id: int | None = None
     workplace_key: str | None = None
     heading: str = ""  # "Tổ dân phố 2 – Phường Lê Chân"
+    whole_ward: bool = False
 
     @property
     def is_staff(self):
@@ -45,6 +48,8 @@ def people(spec):
     profiles = verified_profiles()
     if spec.is_staff:
         profiles = profiles.filter(workplace_key=spec.workplace_key)
+    elif spec.whole_ward:
+        profiles = profiles.filter(ward_id=spec.unit_code)
     elif spec.group_id is not None:
         profiles = profiles.filter(ward_id=spec.unit_code, residential_group_id=spec.group_id)
     else:  # the ward's residents who named no group
@@ -52,12 +57,17 @@ def people(spec):
     return profiles.annotate(named=consent_subquery())
 
 
+def _by_group(spec):
+    """A whole unit's list goes group by group, those who named no group last (on every database)."""
+    return [F("residential_group__name").asc(nulls_last=True)] if spec.whole_ward else []
+
+
 def named_rows(spec):
     """(full name, phone, workplace, address) of those who agreed, ordered by name: an iterator."""
     qs = (
         people(spec)
         .filter(named=True)
-        .order_by("user__full_name", "pk")
+        .order_by(*_by_group(spec), "user__full_name", "pk")
         .values_list(
             "user__full_name",
             "user__phone",

@@ -180,6 +180,7 @@ class MonthlyReport(models.Model):
 class ExportKind(models.TextChoices):
     GROUP_LIST = "group_list", _("Danh sách cài đặt của tổ dân phố")
     WORKPLACE_LIST = "workplace_list", _("Danh sách cài đặt của cơ quan, đơn vị")
+    WARD_LIST = "ward_list", _("Danh sách cài đặt của cả phường, xã")
     SUMMARY = "summary", _("Báo cáo tổng hợp")
     MONTHLY = "monthly", _("Báo cáo tháng (Phụ lục 01)")
 

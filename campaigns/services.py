@@ -245,7 +245,9 @@ def request_export_job(*, user, unit, kind, target_id, fmt, label, total):
 
 
 def spec_for(*, unit, kind, target_id):
-    """The ListSpec of a group's or a workplace's list; None when it is not this unit's."""
+    """The ListSpec of a group's, a workplace's or the whole unit's list; None when it is not this unit's."""
+    if kind == ExportKind.WARD_LIST:
+        return exports.ListSpec(unit.pk, unit.name, heading=unit.name, whole_ward=True)
     if kind == ExportKind.GROUP_LIST:
         if target_id is None:
             return exports.ListSpec(

@@ -13,6 +13,7 @@ from ..access import campaign_required, unit_for
 from ..models import ExportJob, ExportKind, ExportLog
 
 PEOPLE_PER_PAGE = 50
+WHOLE_WARD = "tat-ca"  # ?to=tat-ca: the list of every resident of the unit
 CITY_SORTS = {
     "ten": lambda r: (r.name,),
     "ty-le": lambda r: (-(r.rate if r.rate is not None else -1), r.name),
@@ -93,8 +94,11 @@ def city(request):
 
 
 def _spec_from_query(request, unit):
-    """The list a people page or an export is about: ?to=<group> (0: no group) or ?noi-lam-viec=<id>."""
+    """The list a people page or an export is about: ?to=<group> (0: no group, tat-ca: every
+    resident of the unit) or ?noi-lam-viec=<id>."""
     group, place = request.GET.get("to"), request.GET.get("noi-lam-viec")
+    if group == WHOLE_WARD:
+        return services.spec_for(unit=unit, kind=ExportKind.WARD_LIST, target_id=None), ExportKind.WARD_LIST, None
     if place and place.isdigit():
         spec = services.spec_for(unit=unit, kind=ExportKind.WORKPLACE_LIST, target_id=int(place))
         return spec, ExportKind.WORKPLACE_LIST, int(place)
@@ -127,7 +131,12 @@ def people(request, code):
     page = Paginator(qs, PEOPLE_PER_PAGE).get_page(request.GET.get("trang"))
     named, others = exports.counts(spec)
     rows = [(p.user.full_name, display_phone(p.user.phone), p.street_address, p.workplace_name) for p in page]
-    query = f"to={target or 0}" if kind == ExportKind.GROUP_LIST else f"noi-lam-viec={target}"
+    if kind == ExportKind.WARD_LIST:
+        query = f"to={WHOLE_WARD}"
+    elif kind == ExportKind.GROUP_LIST:
+        query = f"to={target or 0}"
+    else:
+        query = f"noi-lam-viec={target}"
     return render(
         request,
         "campaigns/officer/people.html",

@@ -136,3 +136,25 @@ def test_units_that_have_not_confirmed_are_reminded_the_day_before_the_1st(w):
     services.send_monthly_reminders(today=dt.date(2026, 12, 31))
     # Lê Chân confirmed: only Ngô Quyền's staff are told (again, their notices being gone).
     assert list(Notice.objects.values_list("user_id", flat=True)) == [w.other_staff.pk]
+
+
+def test_the_whole_wards_list_goes_group_by_group_with_only_those_who_agreed(client, w):
+    """Every resident of the ward who agreed, those without a group last; the others counted at the end."""
+    client.force_login(w.staff)
+    text = download(client, reverse("campaigns_officer:export", args=["11383", "csv"]) + "?to=tat-ca").decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == ["Phường Lê Chân"]
+    people = [row[1] for row in rows if row and row[0].isdigit()]
+    assert people == ["Lê Văn Ba", "Nguyễn Văn Một", "Phạm Thị Bốn", "Vũ Thị Bảy"]  # not Ngô Quyền's resident
+    assert rows[-1] == ["và 2 người đã đăng ký khác chưa đồng ý công khai tên"]  # Trần Thị Hai, Hoàng Văn Sáu
+    log = ExportLog.objects.get()
+    assert (log.kind, log.label, log.named) == ("ward_list", "Phường Lê Chân", 4)
+
+
+def test_another_wards_staff_get_404_for_the_whole_wards_list(client, w):
+    client.force_login(w.other_staff)
+    response = client.get(reverse("campaigns_officer:export", args=["11383", "xlsx"]) + "?to=tat-ca")
+    assert response.status_code == 404
+    assert not ExportLog.objects.exists()
