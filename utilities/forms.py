@@ -1,7 +1,8 @@
 """Forms of the places pages (HTTP only: the rules live in utilities.services.common)."""
 
+import html
+
 from django import forms
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -32,25 +33,34 @@ def options_html(choices, selected):
     for value, label in choices:
         if isinstance(label, list | tuple):
             inner = options_html(label, selected)
-            parts.append(f'<optgroup label="{escape(value)}">{inner}</optgroup>')
+            parts.append(f'<optgroup label="{html.escape(str(value))}">{inner}</optgroup>')
             continue
         mark = " selected" if str(value) == selected else ""
-        parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+        parts.append(f'<option value="{html.escape(str(value))}"{mark}>{html.escape(str(label))}</option>')
     return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
 
 
 class NearForm(forms.Form):
     """Near a point (the browser's location, a tap on the map) or near a ward chosen from the list."""
 
-    loai = forms.ChoiceField(label=_("Loại địa điểm cần tìm"), required=False)
-    phuong = forms.ChoiceField(label=_("Gần phường, xã"), required=False)
+    # Checked against the kinds and the wards in clean_*, not by ChoiceFields: the page draws its
+    # selects itself (options()), and a ChoiceField normalises its 130 choices on every form made.
+    loai = forms.CharField(label=_("Loại địa điểm cần tìm"), required=False, max_length=40)
+    phuong = forms.CharField(label=_("Gần phường, xã"), required=False, max_length=5)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["loai"].choices = kind_choices(_("Mọi loại địa điểm"))
-        self.fields["phuong"].choices = unit_choices()
+    def clean_loai(self):
+        value = self.cleaned_data["loai"]
+        if value and kinds.kind_of(value) is None:
+            raise forms.ValidationError(_("Không có loại địa điểm này."), code="invalid_choice")
+        return value
+
+    def clean_phuong(self):
+        value = self.cleaned_data["phuong"]
+        if value and value not in dict(geo.units_choices()):
+            raise forms.ValidationError(_("Không có phường, xã này."), code="invalid_choice")
+        return value
 
     @property
     def kind(self):
@@ -59,7 +69,11 @@ class NearForm(forms.Form):
     def options(self):
         """{"loai": ..., "phuong": ...}: the selects' options with the value asked for selected."""
         data = self.data if self.is_bound else {}
-        return {name: options_html(self.fields[name].choices, data.get(name, "")) for name in ("loai", "phuong")}
+        # From the plain lists, not the fields' `choices`: Django normalises those again on each read.
+        return {
+            "loai": options_html(kind_choices(_("Mọi loại địa điểm")), data.get("loai", "")),
+            "phuong": options_html(unit_choices(), data.get("phuong", "")),
+        }
 
 
 class WardLookupForm(forms.Form):

@@ -6,6 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateformat import time_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,6 +18,7 @@ from government import geo
 
 from . import kinds, selectors, services
 from .forms import NearForm, ReportPlaceForm, SearchForm, WardLookupForm
+from .models import PlaceKind
 
 
 def _map_settings():
@@ -27,6 +33,65 @@ def _groups():
     return [(label, [(kind, kinds.SLUGS[kind]) for kind in members]) for label, members in kinds.GROUPS]
 
 
+def hours_label(state):
+    """(is open, what to say) of an opening-hours state, or None when the hours are not known."""
+    if not state.known:
+        return None
+    change = timezone.localtime(state.next_change) if state.next_change else None
+    if state.is_open:
+        label = _("Đang mở cửa")
+        if change:
+            label += " · " + _("đóng lúc %(time)s") % {"time": time_format(change, "H:i")}
+        return state.is_open, label
+    label = _("Đã đóng cửa")
+    if change and state.next_change_today:
+        label += " · " + _("mở lúc %(time)s") % {"time": time_format(change, "H:i")}
+    elif change:
+        label += " · " + _("mở lúc %(time)s, %(day)s") % {
+            "time": time_format(change, "H:i"),
+            "day": date_format(change, "l d/m"),
+        }
+    return state.is_open, label
+
+
+def place_rows(places, *, origin=None, with_hours=True):
+    """What the list of places shows, as plain values: `places` are (place, distance in km or None).
+
+    Built here rather than in the template: twenty rows of model lookups, choice labels and
+    translated sentences cost the page more than its query. Opening hours are read once per
+    distinct text (most places share a few), at one moment for the whole list."""
+    kind_labels = {value: str(label) for value, label in PlaceKind.choices}
+    # The sentences are the template's own msgids (as {% blocktranslate %} wrote them), names escaped.
+    away = _("cách %(distance)s")
+    call = _('Gọi <span class="visually-hidden">%(name)s</span>')
+    directions = _('Chỉ đường <span class="visually-hidden">tới %(name)s</span>')
+    moment = timezone.now()
+    labels = {}
+    rows = []
+    for place, distance in places:
+        if with_hours and place.opening_hours not in labels:
+            labels[place.opening_hours] = hours_label(place.hours_state(at=moment))
+        name = escape(place.name)
+        rows.append(
+            {
+                "pk": place.pk,
+                "name": place.name,
+                "url": place.get_absolute_url(),
+                "lat": f"{place.lat:f}",
+                "lng": f"{place.lng:f}",
+                "kind": kind_labels.get(place.kind, place.kind),
+                "away": away % {"distance": selectors.format_distance(distance)} if distance is not None else "",
+                "where": ", ".join(part for part in (place.address, place.unit.name) if part),
+                "hours": labels.get(place.opening_hours) if with_hours else None,
+                "tel_href": place.tel_href,
+                "call": mark_safe(call % {"name": name}),  # noqa: S308 - the name is escaped above
+                "directions": place.directions_url(origin) if distance is not None else "",
+                "directions_label": mark_safe(directions % {"name": name}),  # noqa: S308 - as above
+            }
+        )
+    return rows
+
+
 @require_GET
 def index(request):
     """The kinds of places, a search of them, and the way to "near me" and "which ward"."""
@@ -35,7 +100,7 @@ def index(request):
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         found = selectors.search(query, kind=kinds.kind_of(form.cleaned_data["loai"]))
-        results = [{"place": place} for place in found]
+        results = place_rows([(place, None) for place in found], with_hours=False)
     # The near-me form's ids start "near_": the page has two forms with a kind list each.
     context = {
         "form": form,
@@ -72,15 +137,7 @@ def near(request):
         found = selectors.nearest(lat=origin[0], lng=origin[1], kind=kind)
         if not found and geo.unit_at(*origin) is None:
             error = _("Vị trí này nằm ngoài thành phố Hải Phòng.")
-    rows = [
-        {
-            "place": item.place,
-            "distance": selectors.format_distance(item.distance_km),
-            "directions": item.place.directions_url(origin),
-            "hours": item.place.hours_state(),
-        }
-        for item in found or []
-    ]
+    rows = place_rows([(item.place, item.distance_km) for item in found or []], origin=origin)
     context = {
         "options": form.options(),
         "kind": kind,

@@ -50,6 +50,25 @@ def test_near_me_is_one_query_however_many_places(world, django_assert_num_queri
     assert [item.distance_km for item in found] == sorted(item.distance_km for item in found)
 
 
+def test_the_box_grows_only_when_it_holds_too_few(world, django_assert_max_num_queries):
+    """Twenty within 1 km: one small box is enough, and gives what the whole 5 km box would."""
+    for number in range(30):
+        metres = 40 * number
+        make_place(point=offset(LE_CHAN_POINT, east_m=metres if number % 2 else -metres, north_m=number * 7))
+    wide = selectors._nearest_within(*LE_CHAN_POINT, PlaceKind.PHARMACY, 5.0, 20)
+    with django_assert_max_num_queries(1):
+        found = selectors.nearest(lat=LE_CHAN_POINT[0], lng=LE_CHAN_POINT[1], kind=PlaceKind.PHARMACY)
+    assert [item.place for item in found] == [item.place for item in wide]
+
+
+def test_where_places_are_sparse_the_box_grows_to_the_radius(world, django_assert_max_num_queries):
+    near = make_place(point=offset(LE_CHAN_POINT, east_m=600))
+    far = make_place(point=offset(LE_CHAN_POINT, east_m=2700))
+    with django_assert_max_num_queries(3):
+        found = selectors.nearest(lat=LE_CHAN_POINT[0], lng=LE_CHAN_POINT[1], kind=PlaceKind.PHARMACY, radius_km=3)
+    assert [item.place for item in found] == [near, far]
+
+
 @pytest.mark.services
 def test_the_order_is_the_same_on_postgresql(world):
     """Runs on PostgreSQL in CI (services marker): the flat-earth ORDER BY is portable SQL."""

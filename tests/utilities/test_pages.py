@@ -2,6 +2,7 @@
 page, which ward, reporting a wrong place; bad input never a 500; queries constant."""
 
 # ruff: noqa: F811
+import datetime
 import re
 
 import pytest
@@ -41,8 +42,8 @@ class TestNearMe:
         make_place(name="ATM", kind=PlaceKind.ATM, point=LE_CHAN_POINT)
         response = client.get("/tien-ich/gan-toi/", {"loai": "nha-thuoc", "phuong": "11383"})
         assert response.status_code == 200
-        rows = [row["place"] for row in response.context["rows"]]
-        assert rows == [near, far]
+        rows = [row["pk"] for row in response.context["rows"]]
+        assert rows == [near.pk, far.pk]
         text = text_of(response)
         assert "Gần trụ sở Phường Lê Chân" in text
         assert "cách 150 m" in text and "cách 800 m" in text and "ATM" not in text.split("Gần trụ sở")[1]
@@ -53,13 +54,42 @@ class TestNearMe:
     def test_the_location_of_the_phone_is_a_point_sent_by_the_form(self, world, client):
         near = make_place(point=offset(LE_CHAN_POINT, east_m=50))
         response = client.get("/tien-ich/gan-toi/", {"loai": "nha-thuoc", "lat": "20.84", "lng": "106.679"})
-        assert [row["place"] for row in response.context["rows"]] == [near]
+        assert [row["pk"] for row in response.context["rows"]] == [near.pk]
         assert "Gần vị trí đã chọn" in text_of(response)
         # The list page is usable without JavaScript: the button that asks for the location is hidden
         # until the script shows it, and the ward list is always there.
         html = response.content.decode()
         assert re.search(r"<p[^>]*hidden[^>]*data-locate-tools", html)
         assert '<select name="phuong"' in html
+
+    def test_each_row_says_whether_the_place_is_open_reading_each_hours_text_once(self, world, client, monkeypatch):
+        from utilities import hours
+
+        make_place(name="Mở cả ngày", point=offset(LE_CHAN_POINT, east_m=50), opening_hours="24/7")
+        make_place(name="Cũng vậy", point=offset(LE_CHAN_POINT, east_m=90), opening_hours="24/7")
+        make_place(name="Chưa rõ giờ", point=offset(LE_CHAN_POINT, east_m=120), opening_hours="")
+        read = []
+        real_state = hours.state
+        monkeypatch.setattr(hours, "state", lambda text, at=None: read.append(text) or real_state(text, at=at))
+        response = client.get("/tien-ich/gan-toi/", {"loai": "nha-thuoc", "phuong": "11383"})
+        assert [row["hours"] for row in response.context["rows"]] == [(True, "Đang mở cửa")] * 2 + [None]
+        assert sorted(read) == ["", "24/7"]
+        assert text_of(response).count("Đang mở cửa") == 2
+
+    def test_the_hours_say_when_they_change(self):
+        from utilities.hours import UNKNOWN, State
+        from utilities.views import hours_label
+
+        evening = datetime.datetime(2026, 12, 2, 15, 0, tzinfo=datetime.UTC)  # 22:00 in Hải Phòng
+        assert hours_label(State(known=True, is_open=True, next_change=evening)) == (
+            True,
+            "Đang mở cửa · đóng lúc 22:00",
+        )
+        opens = State(known=True, is_open=False, next_change=evening, next_change_today=True)
+        assert hours_label(opens) == (False, "Đã đóng cửa · mở lúc 22:00")
+        is_open, label = hours_label(State(known=True, is_open=False, next_change=evening))
+        assert not is_open and label.startswith("Đã đóng cửa · mở lúc 22:00, ") and label.endswith("02/12")
+        assert hours_label(UNKNOWN) is None
 
     def test_nothing_near_says_so(self, world, client):
         make_place(point=offset(LE_CHAN_POINT, east_m=4000), kind=PlaceKind.ATM)
@@ -90,7 +120,8 @@ class TestNearMe:
                 make_place(point=offset(LE_CHAN_POINT, east_m=metres))
 
         make_place(point=LE_CHAN_POINT)
-        assert assert_constant_queries(client, url, grow=grow) <= 3
+        # The ward's seat, then up to three boxes (1 km, 2.5 km, 5 km) while fewer than 20 are found.
+        assert assert_constant_queries(client, url, grow=grow) <= 4
 
 
 class TestPlacePage:
