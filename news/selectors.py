@@ -62,7 +62,11 @@ def cached(name, compute):
 
 
 def make_cursor(article):
-    raw = f"{int(article.published_at.timestamp() * 1_000_000)}.{article.pk}"
+    """The keyset position after `article` (a model or a row of values)."""
+    published_at, pk = (
+        (article["published_at"], article["pk"]) if isinstance(article, dict) else (article.published_at, article.pk)
+    )
+    raw = f"{int(published_at.timestamp() * 1_000_000)}.{pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -94,9 +98,8 @@ def filters_from(params):
     )
 
 
-def article_page(filters, cursor=None, size=PAGE_SIZE):
-    """(articles, next cursor or None): public articles, newest first, matching `filters`."""
-    rows = Article.objects.public().only(*LIST_FIELDS)
+def _public_articles(filters, cursor):
+    rows = Article.objects.public()
     if filters.category:
         rows = rows.filter(category=filters.category)
     if filters.ward:
@@ -107,10 +110,40 @@ def article_page(filters, cursor=None, size=PAGE_SIZE):
     if position is not None:
         at, pk = position
         rows = rows.filter(published_at__lte=at).exclude(published_at=at, pk__gte=pk)
-    articles = list(rows.order_by("-published_at", "-pk")[: size + 1])
+    return rows.order_by("-published_at", "-pk")
+
+
+def article_page(filters, cursor=None, size=PAGE_SIZE):
+    """(articles, next cursor or None): public articles, newest first, matching `filters`."""
+    articles = list(_public_articles(filters, cursor).only(*LIST_FIELDS)[: size + 1])
     more = len(articles) > size
     articles = articles[:size]
     return articles, (make_cursor(articles[-1]) if more and articles else None)
+
+
+def article_rows(filters, cursor=None, size=PAGE_SIZE):
+    """article_page as the news list shows it: plain values (no model instances), with each
+    article's address, its thumbnail's, its category's name and its time as the page writes it."""
+    found = list(_public_articles(filters, cursor).values(*LIST_FIELDS)[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    labels = {value: str(label) for value, label in ArticleCategory.choices}
+    article_url = reverse("news:article", args=[0]).removesuffix("0/")  # one reverse, not forty
+    rows = []
+    for row in found:
+        local = timezone.localtime(row["published_at"])
+        rows.append(
+            {
+                **row,
+                "url": f"{article_url}{row['pk']}/",
+                "thumbnail_url": f"{article_url}{row['pk']}/anh-nho/" if row["thumbnail"] else "",
+                "category_label": labels.get(row["category"], row["category"]),
+                "iso_time": local.isoformat(),
+                "time": local.strftime("%d/%m/%Y %H:%M"),
+            }
+        )
+    last = found[-1] if more and found else None
+    return rows, (make_cursor(last) if last else None)
 
 
 def article_for(user, pk):

@@ -1,11 +1,14 @@
 """Citizen pages of news: the news list and search, articles, ward notices, reception schedules
 (with iCalendar), outages ahead and following one's EVN customer code. HTTP only."""
 
+import html
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -39,19 +42,31 @@ def _chosen_ward(request):
     return None, None
 
 
+def options_html(choices, selected):
+    """The <option>s of a select, `selected` marked, as one string: a {% for %} over the 114 wards
+    with an {% if %} in each costs the page more than its query."""
+    selected = str(selected or "")
+    parts = []
+    for value, label in choices:
+        mark = " selected" if str(value) == selected else ""
+        parts.append(f'<option value="{html.escape(str(value))}"{mark}>{html.escape(str(label))}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+
+
 @require_GET
 def index(request):
     filters = selectors.filters_from(request.GET)
-    articles, cursor = selectors.article_page(filters, request.GET.get("truoc"))
-    ward_name = dict(geo.units_choices()).get(filters.ward) if filters.ward else None
+    articles, cursor = selectors.article_rows(filters, request.GET.get("truoc"))
+    units = geo.units_choices()
+    ward_name = dict(units).get(filters.ward) if filters.ward else None
     return render(
         request,
         "news/index.html",
         {
             "articles": articles,
             "filters": filters,
-            "categories": ArticleCategory.choices,
-            "units": geo.units_choices(),
+            "category_options": options_html(ArticleCategory.choices, filters.category),
+            "ward_options": options_html(units, filters.ward),
             "ward_name": ward_name,
             "older_url": _page_url(request, cursor) if cursor else None,
             "newest_url": _page_url(request, None) if request.GET.get("truoc") else None,
@@ -88,7 +103,12 @@ def notices(request):
     return render(
         request,
         "news/notices.html",
-        {"notices": rows, "ward_code": ward_code, "ward_name": ward_name, "units": geo.units_choices()},
+        {
+            "notices": rows,
+            "ward_code": ward_code,
+            "ward_name": ward_name,
+            "ward_options": options_html(geo.units_choices(), ward_code),
+        },
     )
 
 
@@ -105,7 +125,12 @@ def schedules(request):
     return render(
         request,
         "news/schedules.html",
-        {"schedules": rows, "ward_code": ward_code, "ward_name": ward_name, "units": geo.units_choices()},
+        {
+            "schedules": rows,
+            "ward_code": ward_code,
+            "ward_name": ward_name,
+            "ward_options": options_html(geo.units_choices(), ward_code),
+        },
     )
 
 
@@ -145,7 +170,7 @@ def outages(request):
             "outages": selectors.outages_ahead(ward_code, limit=50),
             "ward_code": ward_code,
             "ward_name": ward_name,
-            "units": geo.units_choices(),
+            "ward_options": options_html(geo.units_choices(), ward_code),
             "follow": follow,
         },
     )

@@ -112,6 +112,18 @@ def test_the_list_pages_by_keyset(world, client):
     assert "Tin số 24" in second and "Tin số 00" not in second
 
 
+def test_each_row_of_the_list_links_the_article_with_its_time_and_category(world, client):
+    at = datetime.datetime(2026, 11, 30, 1, 5, tzinfo=datetime.UTC)  # 08:05 in Hải Phòng
+    article = publish(world, "Tin có giờ", at=at, category="giao-thong")
+    page = client.get("/tin-tuc/", {"chuyen-muc": "giao-thong"}).content.decode()
+    assert f'<a href="/tin-tuc/{article.pk}/">Tin có giờ</a>' in page
+    assert '<time datetime="2026-11-30T08:05:00+07:00">30/11/2026 08:05</time> · Giao thông, đô thị' in page
+    assert '<option value="giao-thong" selected>Giao thông, đô thị</option>' in page
+    ward_page = client.get("/tin-tuc/", {"phuong": world.lechan.code}).content.decode()
+    assert f'<option value="{world.lechan.code}" selected>{world.lechan.name}</option>' in ward_page
+    assert ward_page.count(" selected>") == 1
+
+
 def test_a_correction_is_noted_on_the_page(world, client):
     article = publish(world, "Tin cần đính chính")
     services.correct_article(editor=world.editor, article_id=article.pk, note="Sửa ngày khởi công: 05/12.")
