@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
@@ -60,7 +61,8 @@ def place_rows(places, *, origin=None, with_hours=True):
     Built here rather than in the template: twenty rows of model lookups, choice labels and
     translated sentences cost the page more than its query. Opening hours are read once per
     distinct text (most places share a few), at one moment for the whole list."""
-    kind_labels = {value: str(label) for value, label in PlaceKind.choices}
+    kind_labels = {}  # each kind's name translated once, for the kinds on the page
+    place_url = reverse("utilities:place", args=[0]).removesuffix("0/")  # one reverse, not twenty
     # The sentences are the template's own msgids (as {% blocktranslate %} wrote them), names escaped.
     away = _("cách %(distance)s")
     call = _('Gọi <span class="visually-hidden">%(name)s</span>')
@@ -72,14 +74,16 @@ def place_rows(places, *, origin=None, with_hours=True):
         if with_hours and place.opening_hours not in labels:
             labels[place.opening_hours] = hours_label(place.hours_state(at=moment))
         name = escape(place.name)
+        if place.kind not in kind_labels:
+            kind_labels[place.kind] = str(PlaceKind(place.kind).label) if place.kind in PlaceKind.values else place.kind
         rows.append(
             {
                 "pk": place.pk,
                 "name": place.name,
-                "url": place.get_absolute_url(),
+                "url": f"{place_url}{place.pk}/",
                 "lat": f"{place.lat:f}",
                 "lng": f"{place.lng:f}",
-                "kind": kind_labels.get(place.kind, place.kind),
+                "kind": kind_labels[place.kind],
                 "away": away % {"distance": selectors.format_distance(distance)} if distance is not None else "",
                 "where": ", ".join(part for part in (place.address, place.unit.name) if part),
                 "hours": labels.get(place.opening_hours) if with_hours else None,
