@@ -24,9 +24,10 @@ class CatalogueFilterForm(forms.Form):
     truc_tuyen = forms.BooleanField(label=_("Chỉ thủ tục nộp trực tuyến"), required=False)
 
     def __init__(self, *args, fields=(), agencies=(), **kwargs):
+        """`fields`, `agencies`: (slug, name, ...) tuples, as publicservices.lists.catalogue_choices() gives."""
         super().__init__(*args, **kwargs)
-        self.fields["linh_vuc"].choices = [("", _("Tất cả")), *[(f.slug, f.name) for f in fields]]
-        self.fields["co_quan"].choices = [("", _("Tất cả")), *[(a.slug, a.name) for a in agencies]]
+        self.fields["linh_vuc"].choices = [("", _("Tất cả")), *[(slug, name) for slug, name, *_rest in fields]]
+        self.fields["co_quan"].choices = [("", _("Tất cả")), *[(slug, name) for slug, name, *_rest in agencies]]
 
 
 class PhoneForm(forms.Form):

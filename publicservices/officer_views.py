@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from government.access import officer_required
 from government.models import Agency, Role
 
-from . import selectors, services, stats
+from . import lists, selectors, services, stats
 from .models import RUNNING, Dossier, DossierFile, DossierStatus
 from .officer_forms import ApologyForm, FeesForm, FinishForm, HandOverForm, NoteForm, ReasonForm, SupplementAskForm
 from .printouts import render_printout
@@ -26,19 +27,22 @@ COUNT_CAP = 1000
 
 
 class BoundedPage:
-    """One page of a queue: its rows, whether there are more, and a count that stops at COUNT_CAP."""
+    """One page of a queue: its rows, whether there are more, and a count that stops at COUNT_CAP.
 
-    def __init__(self, rows, number):
+    `rows` is the ordered queryset of the page's rows, `counted` the same filter without joins or
+    order: PostgreSQL counts it from the index alone (an ORDER BY in the count made it read the rows)."""
+
+    def __init__(self, rows, counted, number):
         try:
             self.number = max(1, int(number or 1))
         except ValueError:
             self.number = 1
         start = (self.number - 1) * PAGE_SIZE
-        found = list(rows[start : start + PAGE_SIZE + 1])
+        found = lists.queue_rows(rows[start : start + PAGE_SIZE + 1])
         self.object_list = found[:PAGE_SIZE]
         self.has_next = len(found) > PAGE_SIZE
         self.has_previous = self.number > 1
-        self.count = rows[: COUNT_CAP + 1].count()
+        self.count = counted.order_by()[: COUNT_CAP + 1].count()
         self.more_than_cap = self.count > COUNT_CAP
         self.count = min(self.count, COUNT_CAP)
 
@@ -85,11 +89,17 @@ def queue(request):
     chosen = request.GET.get("co-quan")
     scope = [int(chosen)] if chosen and chosen.isdigit() and int(chosen) in agencies else agency_ids
     _label, statuses, order = TABS[tab]
-    rows = Dossier.objects.filter(agency_id__in=scope, status__in=statuses).select_related("procedure", "holder")
     overdue_only = request.GET.get("han") == "qua-han"
     if overdue_only:
-        rows = rows.overdue()
-    page = BoundedPage(rows.order_by(order, "pk"), request.GET.get("trang"))
+        # Only running dossiers can be overdue. Not .overdue() on top of the tab's statuses: the
+        # status condition written twice made PostgreSQL expect a hundredth of the rows and sort
+        # ten thousand of them (124 ms) instead of walking the due-date index (1 ms).
+        statuses = [status for status in statuses if status in RUNNING]
+    counted = Dossier.objects.filter(agency_id__in=scope, status__in=statuses)
+    if overdue_only:
+        counted = counted.filter(due_at__lt=timezone.now())
+    rows = counted.order_by(order, "pk").values(*lists.QUEUE_FIELDS)
+    page = BoundedPage(rows, counted, request.GET.get("trang"))
     return render(
         request,
         "publicservices/officer/queue.html",

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from government.models import Agency
 
-from . import selectors, services, stats
+from . import lists, selectors, services, stats
 from .access import dossier_access
 from .forms import CatalogueFilterForm, LookupForm, RatingForm, SupplementForm, WithdrawForm
 from .limits import allow_lookup
-from .models import Dossier, DossierFile, DossierStatus, FileKind, Procedure, ProcedureField, Rating
+from .models import Dossier, DossierFile, DossierStatus, FileKind, Procedure, Rating
 from .services import DossierActionError
 
 PAGE_SIZE = 20
@@ -24,8 +24,7 @@ PAGE_SIZE = 20
 
 def index(request):
     """The catalogue: search without diacritics, filters by field, level, agency and online submission."""
-    fields = list(ProcedureField.objects.all())
-    agencies = list(Agency.objects.filter(procedures__is_active=True).distinct().only("slug", "name").order_by("name"))
+    fields, agencies = lists.catalogue_choices()
     form = CatalogueFilterForm(request.GET or None, fields=fields, agencies=agencies)
     data = form.cleaned_data if form.is_valid() else {}
     rows = selectors.procedures(
@@ -35,13 +34,24 @@ def index(request):
         agency=data.get("co_quan"),
         online=data.get("truc_tuyen", False),
     ).order_by("name", "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(rows.values(*lists.PROCEDURE_FIELDS), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page.object_list = lists.procedure_rows(page.object_list, fields, agencies)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
         request,
         "publicservices/index.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(data and any(data.values()))},
+        {
+            "form": form,
+            "q": form["q"].value() or "",
+            "field_options": lists.options([("", _("Tất cả")), *fields], data.get("linh_vuc", "")),
+            "level_options": lists.options(form.fields["cap"].choices, data.get("cap", "")),
+            "agency_options": lists.options([("", _("Tất cả")), *agencies], data.get("co_quan", "")),
+            "online_only": data.get("truc_tuyen", False),
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool(data and any(data.values())),
+        },
     )
 
 
@@ -187,7 +197,7 @@ def lookup(request):
         code = form.cleaned_data["ma"].strip().upper()
         if not allow_lookup(request):
             return render(request, "429.html", status=429)
-        found = Dossier.objects.select_related("procedure", "agency").filter(code=code).first()
+        found = lists.lookup_row(code)
         if found is not None:
             from .services.citizen import is_applicant
 
