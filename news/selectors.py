@@ -147,20 +147,26 @@ def article_rows(filters, cursor=None, size=PAGE_SIZE):
 
 
 def article_for(user, pk):
-    """A public article, or any article for an editor (a draft's preview). Else Http404."""
-    article = (
-        Article.objects.filter(pk=pk)
-        .prefetch_related(Prefetch("wards", AdministrativeUnit.objects.only("code", "name")))
-        .defer("search_key")
-        .first()
-    )
-    if article is None:
+    """A public article, or any article for an editor (a draft's preview). Else Http404.
+
+    One query: the article joined to its wards' codes (a row per ward, an article has one or
+    two), the wards' names from the boundaries index in memory (government.geo). The article's
+    `ward_list` is [{"code", "name"}] in the wards' alphabetical order."""
+    from django.db.models import F
+
+    from government import geo
+
+    rows = list(Article.objects.filter(pk=pk).defer("search_key").annotate(ward_code=F("wards__code")))
+    if not rows:
         raise Http404
+    article = rows[0]
     if not article.is_public:
         from .services import is_editor
 
         if not is_editor(user):
             raise Http404
+    codes = {row.ward_code for row in rows if row.ward_code}
+    article.ward_list = [{"code": code, "name": name} for code, name in geo.units_choices() if code in codes]
     return article
 
 

@@ -77,7 +77,7 @@ def index(request):
 @require_GET
 def article(request, pk):
     item = selectors.article_for(request.user, pk)
-    return render(request, "news/article.html", {"article": item, "wards": list(item.wards.all())})
+    return render(request, "news/article.html", {"article": item, "wards": item.ward_list})
 
 
 @require_GET

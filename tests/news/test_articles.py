@@ -124,6 +124,21 @@ def test_each_row_of_the_list_links_the_article_with_its_time_and_category(world
     assert ward_page.count(" selected>") == 1
 
 
+def test_an_article_page_is_one_query_with_its_wards(world, client, django_assert_num_queries):
+    from government import geo
+
+    article = publish(world, "Tin hai phường", ward=world.lechan)
+    article.wards.add(world.ngoquyen)
+    client.get(article.get_absolute_url())  # the boundaries index and the session, read once
+    geo.units_choices()
+    with django_assert_num_queries(1):
+        page = client.get(article.get_absolute_url()).content.decode()
+    links = [f'<a href="/tin-tuc/?phuong={ward.code}">{ward.name}</a>' for ward in (world.lechan, world.ngoquyen)]
+    assert all(link in page for link in links) and page.index(links[0]) < page.index(links[1])
+    city = publish(world, "Tin thành phố")
+    assert "?phuong=" not in client.get(city.get_absolute_url()).content.decode().split("<h1>")[0]
+
+
 def test_a_correction_is_noted_on_the_page(world, client):
     article = publish(world, "Tin cần đính chính")
     services.correct_article(editor=world.editor, article_id=article.pk, note="Sửa ngày khởi công: 05/12.")
