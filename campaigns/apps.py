@@ -10,7 +10,8 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from citizens.models import Profile
         from government import desk
@@ -22,5 +23,9 @@ class CampaignsConfig(AppConfig):
 
         desk.register("campaigns", roles=campaign_desk.ROLES, sections=campaign_desk.sections, nav=campaign_desk.nav)
         home.register("campaigns", campaign_home.panel, order=40)
+        pre_save.connect(signals.profile_before_save, sender=Profile, dispatch_uid="campaigns-profile-before")
         post_save.connect(signals.profile_saved, sender=Profile, dispatch_uid="campaigns-profile")
+        post_delete.connect(signals.profile_deleted, sender=Profile, dispatch_uid="campaigns-profile-deleted")
         post_save.connect(signals.user_saved, sender=get_user_model(), dispatch_uid="campaigns-user")
+        post_delete.connect(signals.user_deleted, sender=get_user_model(), dispatch_uid="campaigns-user-deleted")
+        user_logged_in.connect(signals.user_signed_in, dispatch_uid="campaigns-signed-in")

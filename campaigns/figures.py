@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from citizens.models import Consent, ConsentPurpose, Profile
 from government.models import AdministrativeUnit, ResidentialGroup
 
-from .models import Audience, Campaign, Household, HouseholdPhone, Snapshot, Workplace
+from .models import Audience, Campaign, HouseholdPhone, Snapshot, Workplace
 
 ACTIVE_DAYS = 30
 HOW_COUNTED = [
@@ -274,6 +274,10 @@ def ward_figures(unit, *, use_cache=True):
 
 
 def compute_ward(unit):
+    """The ward's figures from its kept counts (campaigns.tallies: recounted as registrations
+    change), the groups' surveys and the campaign. A constant handful of queries."""
+    from . import tallies
+
     campaign = campaign_for(unit.pk)
     target = campaign["target_percent"] if campaign else 100
     groups = [
@@ -290,16 +294,20 @@ def compute_ward(unit):
         .order_by("name")
         .values("pk", "name", "households", "smartphone_households", "surveyed_on", "leader_name")
     ]
-    counts = group_counts(verified_profiles().filter(ward=unit))
-    rosters = roster_counts(Household.objects.filter(group__unit=unit))
+    places = list(Workplace.objects.filter(unit=unit).order_by("name").values("pk", "name", "kind", "headcount"))
+    counts = tallies.of_unit(unit.pk, [row.pk for row in groups], [place["pk"] for place in places])
     for row in groups:
-        row.registered, row.covered, row.active = counts.get(row.pk, (0, 0, 0))
-        if row.pk in rosters:
-            row.roster, row.covered = rosters[row.pk]
+        tally = counts[tallies.group_key(row.pk)]
+        row.registered, row.covered, row.active, row.roster = (
+            tally["registered"],
+            tally["covered"],
+            tally["active"],
+            tally["roster"],
+        )
     ranked = sorted(groups, key=lambda r: (-(r.rate if r.rate is not None else -1), -r.covered, r.name))
     for position, row in enumerate(ranked, 1):
         row.rank = position
-    workplaces = workplace_rows(Workplace.objects.filter(unit=unit))
+    workplaces = workplace_rows(places, counts)
     totals = {
         "households": sum(r.households or 0 for r in groups),
         "smartphone_households": sum(r.smartphone_households or 0 for r in groups),
@@ -314,39 +322,29 @@ def compute_ward(unit):
         unit_name=unit.name,
         groups=ranked,
         workplaces=workplaces,
-        without_group=counts.get(None, (0, 0, 0))[0],
+        without_group=counts[tallies.NO_GROUP]["registered"],
         computed_at=timezone.now(),
         campaign=campaign,
         totals=totals,
     )
 
 
-def workplace_rows(workplaces):
-    places = list(workplaces.order_by("name").values("pk", "name", "kind", "headcount", "name_key"))
-    if not places:
-        return []
-    since = timezone.now() - dt.timedelta(days=ACTIVE_DAYS)
-    counts = {
-        row["workplace_key"]: (row["n"], row["active"])
-        for row in verified_profiles()
-        .filter(workplace_key__in=[p["name_key"] for p in places])
-        .values("workplace_key")
-        .annotate(n=Count("pk"), active=Count("pk", filter=Q(user__last_login__gte=since)))
-        .order_by()
-    }
+def workplace_rows(places, counts):
+    """WorkplaceRow per workplace (`places`: dicts of pk, name, kind, headcount) from their tallies."""
     from .models import WorkplaceKind
+    from .tallies import workplace_key
 
     rows = []
     for place in places:
-        registered, active = counts.get(place["name_key"], (0, 0))
+        tally = counts[workplace_key(place["pk"])]
         rows.append(
             WorkplaceRow(
                 pk=place["pk"],
                 name=place["name"],
                 kind_label=WorkplaceKind(place["kind"]).label,
                 headcount=place["headcount"],
-                registered=registered,
-                active=active,
+                registered=tally["registered"],
+                active=tally["active"],
             )
         )
     return rows
@@ -422,27 +420,30 @@ def city_figures(*, use_cache=True):
         found = cache.get("campaigns:city")
         if found is not None:
             return found
+    from .models import Tally
+    from .tallies import refresh_stale_units
+
+    refresh_stale_units()
     units = {
         u.code: UnitRow(u.code, u.name, u.get_kind_display())
         for u in AdministrativeUnit.objects.only("code", "name", "kind").order_by("name", "code")
     }
-    group_unit = {}
-    for pk, unit_id, smart in ResidentialGroup.objects.values_list("pk", "unit_id", "smartphone_households"):
-        group_unit[pk] = unit_id
-        row = units[unit_id]
-        row.groups += 1
-        row.smartphone_households += smart or 0
-    counts = group_counts(verified_profiles().filter(residential_group__isnull=False))
-    rosters = roster_counts(Household.objects.all())
-    for group_id, (registered, homes, _active) in counts.items():
-        unit_id = group_unit.get(group_id)
-        if unit_id is None:
-            continue
-        units[unit_id].registered += registered
-        if group_id not in rosters:
-            units[unit_id].covered += homes
-    for group_id, (_total, covered) in rosters.items():
-        units[group_unit[group_id]].covered += covered
+    # Two GROUP BY queries of 114 rows: the surveys, and the groups' kept counts (campaigns.tallies).
+    for row in (
+        ResidentialGroup.objects.values("unit_id")
+        .annotate(n=Count("pk"), smart=Sum("smartphone_households"))
+        .order_by()
+    ):
+        units[row["unit_id"]].groups = row["n"]
+        units[row["unit_id"]].smartphone_households = row["smart"] or 0
+    for row in (
+        Tally.objects.filter(group__isnull=False)
+        .values("unit_id")
+        .annotate(registered=Sum("registered"), covered=Sum("covered"))
+        .order_by()
+    ):
+        units[row["unit_id"]].registered = row["registered"] or 0
+        units[row["unit_id"]].covered = row["covered"] or 0
     result = (list(units.values()), timezone.now())
     if ttl > 0:
         cache.set("campaigns:city", result, ttl)

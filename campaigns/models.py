@@ -237,3 +237,27 @@ class ExportJob(models.Model):
     @property
     def percent(self):
         return min(100, round(100 * self.done / self.total)) if self.total else (100 if self.status == "done" else 0)
+
+
+class Tally(models.Model):
+    """The counts of one group (or of the unit's residents who named no group, or of one workplace)
+    as registrations left them: kept by campaigns.tallies on every registration, profile change and
+    sign-in, so that a page reads 60 rows instead of counting 60,000 profiles. `key`: "g<id>",
+    "w<id>" or "none"."""
+
+    unit = models.ForeignKey("government.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=24)
+    group = models.ForeignKey("government.ResidentialGroup", on_delete=models.CASCADE, null=True, related_name="+")
+    workplace = models.ForeignKey(Workplace, on_delete=models.CASCADE, null=True, related_name="+")
+    registered = models.PositiveIntegerField(default=0)
+    homes = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+    roster = models.PositiveIntegerField(null=True)  # households on the imported roster, None without one
+    covered = models.PositiveIntegerField(default=0)  # homes, or the roster's households reached
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="tally_unique")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.key}"

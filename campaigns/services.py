@@ -25,7 +25,7 @@ from government.services import DataImportError
 from smarthp.sweeping import publish_on_commit
 from smarthp.text import search_key
 
-from . import exports, figures
+from . import exports, figures, tallies
 from .models import (
     ExportJob,
     ExportKind,
@@ -97,6 +97,7 @@ def save_workplace(*, unit, name, kind, headcount, workplace_id=None):
                 place = Workplace(unit=unit)
             place.name, place.kind, place.headcount = name, kind, headcount
             place.save()
+            tallies.refresh_workplaces([(place.pk, unit.pk, place.name_key)])
     except IntegrityError:
         raise ValidationError(_("Phường đã có cơ quan, đơn vị mang tên này.")) from None
     figures.forget_ward(unit.pk)
@@ -211,6 +212,7 @@ def import_roster(*, unit, file):
             for phone in numbers
         ]
         HouseholdPhone.objects.bulk_create(phones)
+        tallies.refresh_groups(unit.pk, touched)
     figures.forget_ward(unit.pk)
     return {"households": len(households), "phones": len(phones), "groups": len(touched)}
 

@@ -1,10 +1,12 @@
-"""Fresh figures after a registration: a resident's profile saved (or their phone verified) drops
-the cached figures of their ward and group, so the campaign page and the home panel move at once."""
+"""Fresh figures after a registration: a resident's profile saved or deleted, or their account's
+phone verified, changed or switched off, recounts what they count in (campaigns.tallies) and drops
+the cached figures of their ward and group, so the campaign page and the home panel move at once.
+A sign-in recounts the person's group (the 30-day sign-in figure)."""
 
 from django.core.cache import cache
 from django.db import transaction
 
-from . import figures
+from . import figures, tallies
 from .home import group_key
 
 
@@ -14,18 +16,63 @@ def _forget(ward_id, group_id):
         cache.delete(group_key(group_id))
 
 
+def _recount(people, phones=()):
+    """After the commit: recount, then drop the cached figures of every ward and group touched."""
+    people = {person for person in people if person[0] or person[2]}
+    phones = [phone for phone in phones if phone]
+    if not people and not phones:
+        return
+
+    def run():
+        tallies.refresh_people(people, phones)
+        for ward, group, _key in people:
+            _forget(ward, group)
+
+    transaction.on_commit(run)
+
+
+def _where(profile):
+    return (profile.ward_id, profile.residential_group_id, profile.workplace_key)
+
+
+def profile_before_save(sender, instance, **kwargs):
+    # A move from one group (or workplace) to another recounts the one left too.
+    instance._campaign_before = None
+    if instance.pk:
+        from citizens.models import Profile
+
+        row = Profile.objects.filter(pk=instance.pk).values_list("ward_id", "residential_group_id", "workplace_key")
+        instance._campaign_before = row.first()
+
+
 def profile_saved(sender, instance, **kwargs):
-    if instance.ward_id:
-        ward_id, group_id = instance.ward_id, instance.residential_group_id
-        transaction.on_commit(lambda: _forget(ward_id, group_id))
+    before = getattr(instance, "_campaign_before", None)
+    _recount([_where(instance), *([before] if before else [])])
+
+
+def profile_deleted(sender, instance, **kwargs):
+    _recount([_where(instance)])
 
 
 def user_saved(sender, instance, update_fields=None, **kwargs):
-    # A sign-in saves last_login only: that changes no figure worth a query here.
-    if update_fields is not None and "phone_verified" not in update_fields and "is_active" not in update_fields:
+    # A sign-in saves last_login only (user_signed_in recounts); anything else changes no figure.
+    if update_fields is not None and not {"phone_verified", "is_active", "phone"} & set(update_fields):
         return
     from citizens.models import Profile
 
-    row = Profile.objects.filter(user_id=instance.pk).values("ward_id", "residential_group_id").first()
-    if row and row["ward_id"]:
-        transaction.on_commit(lambda: _forget(row["ward_id"], row["residential_group_id"]))
+    rows = Profile.objects.filter(user_id=instance.pk).values_list("ward_id", "residential_group_id", "workplace_key")
+    _recount(list(rows), [instance.phone])
+
+
+def user_deleted(sender, instance, **kwargs):
+    # The profile's own delete recounts its group; the rosters that list the phone are left.
+    _recount([], [instance.phone])
+
+
+def user_signed_in(sender, user, **kwargs):
+    from citizens.models import Profile
+
+    rows = Profile.objects.filter(user_id=user.pk, residential_group__isnull=False).values_list(
+        "ward_id", "residential_group_id"
+    )
+    _recount([(ward, group, "") for ward, group in rows])

@@ -23,3 +23,11 @@ def weekly_snapshots_task():
 @shared_task
 def purge_exports_task():
     services.purge_old_exports()
+
+
+@shared_task
+def refresh_tallies_task():
+    """Nightly: recount every unit, so the 30-day sign-in figure follows the calendar."""
+    from . import tallies
+
+    return tallies.refresh_all()

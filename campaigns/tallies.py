@@ -1,0 +1,180 @@
+"""The campaign's counts per group and per workplace, kept as registrations change (models.Tally).
+
+Counting a ward of 60,000 registered residents takes a GROUP BY over 60,000 profiles joined to
+their accounts: seconds on a busy server, on every cold page. So each count is kept, and recounted
+from the registrations (the same GROUP BY queries, campaigns.figures.group_counts and
+roster_counts, limited to what changed) whenever something it depends on changes:
+
+- a profile saved or deleted: its group and workplace, before and after (campaigns.signals);
+- an account's phone verified, changed or switched off, or deleted: its group, its workplace, and
+  the roster groups where its phone is listed;
+- a sign-in: the person's group (the "signed in during the last 30 days" figure);
+- a roster imported, a workplace saved: those groups, that workplace.
+
+The 30-day window also moves with time alone: a unit whose counts are older than MAX_AGE is
+recounted whole when next read (and the nightly task recounts every unit), so that figure is at
+most a day behind; every other figure moves at once.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from government.models import ResidentialGroup
+
+from .figures import ACTIVE_DAYS, group_counts, roster_counts, verified_profiles
+from .models import Household, HouseholdPhone, Tally, Workplace
+
+MAX_AGE = dt.timedelta(hours=24)
+NO_GROUP = "none"
+FIELDS = ["group", "workplace", "registered", "homes", "active", "roster", "covered", "refreshed_at"]
+
+
+def group_key(group_id):
+    return f"g{group_id}" if group_id else NO_GROUP
+
+
+def workplace_key(workplace_id):
+    return f"w{workplace_id}"
+
+
+def _save(rows):
+    if rows:
+        Tally.objects.bulk_create(rows, update_conflicts=True, unique_fields=["unit", "key"], update_fields=FIELDS)
+
+
+def refresh_groups(unit_code, group_ids):
+    """Recount these groups of the unit (None in `group_ids`: its residents who named no group)."""
+    group_ids = set(group_ids)
+    ids = {pk for pk in group_ids if pk}
+    wanted = Q(residential_group_id__in=ids)
+    if None in group_ids:
+        wanted |= Q(residential_group__isnull=True)
+    counts = group_counts(verified_profiles().filter(ward_id=unit_code).filter(wanted))
+    rosters = roster_counts(Household.objects.filter(group_id__in=ids)) if ids else {}
+    now = timezone.now()
+    rows = []
+    for pk in group_ids:
+        registered, homes, active = counts.get(pk, (0, 0, 0))
+        roster, covered = rosters.get(pk, (None, homes))
+        rows.append(
+            Tally(
+                unit_id=unit_code,
+                key=group_key(pk),
+                group_id=pk,
+                registered=registered,
+                homes=homes,
+                active=active,
+                roster=roster,
+                covered=covered,
+                refreshed_at=now,
+            )
+        )
+    _save(rows)
+
+
+def refresh_workplaces(places):
+    """Recount these workplaces: [(pk, unit code, name key)]."""
+    if not places:
+        return
+    since = timezone.now() - dt.timedelta(days=ACTIVE_DAYS)
+    counts = {
+        row["workplace_key"]: (row["n"], row["active"])
+        for row in verified_profiles()
+        .filter(workplace_key__in={key for _pk, _unit, key in places})
+        .values("workplace_key")
+        .annotate(n=Count("pk"), active=Count("pk", filter=Q(user__last_login__gte=since)))
+        .order_by()
+    }
+    now = timezone.now()
+    _save(
+        [
+            Tally(
+                unit_id=unit,
+                key=workplace_key(pk),
+                workplace_id=pk,
+                registered=counts.get(key, (0, 0))[0],
+                active=counts.get(key, (0, 0))[1],
+                refreshed_at=now,
+            )
+            for pk, unit, key in places
+        ]
+    )
+
+
+def refresh_unit(unit_code):
+    """Recount every group and workplace of the unit, and drop counts of what is gone."""
+    groups = list(ResidentialGroup.objects.filter(unit_id=unit_code).values_list("pk", flat=True))
+    places = list(Workplace.objects.filter(unit_id=unit_code).values_list("pk", "unit_id", "name_key"))
+    with transaction.atomic():
+        refresh_groups(unit_code, [*groups, None])
+        refresh_workplaces(places)
+        keep = {group_key(pk) for pk in groups} | {NO_GROUP} | {workplace_key(pk) for pk, *_ in places}
+        Tally.objects.filter(unit_id=unit_code).exclude(key__in=keep).delete()
+
+
+def refresh_all():
+    """Recount every unit that has groups or workplaces (the nightly task). Returns how many."""
+    codes = set(ResidentialGroup.objects.values_list("unit_id", flat=True).distinct())
+    codes |= set(Workplace.objects.values_list("unit_id", flat=True).distinct())
+    for code in sorted(codes):
+        refresh_unit(code)
+    return len(codes)
+
+
+def refresh_people(people, phones=()):
+    """Recount what these people count in: `people` are (ward code, group id, workplace key) as
+    they are now and as they were; `phones` their numbers, for the rosters that list them."""
+    by_unit = {}
+    keys = set()
+    for ward, group, key in people:
+        if ward:
+            by_unit.setdefault(ward, set()).add(group)
+        if key:
+            keys.add(key)
+    phones = [phone for phone in phones if phone]
+    if phones:
+        for group, unit in (
+            Household.objects.filter(Exists(HouseholdPhone.objects.filter(household=OuterRef("pk"), phone__in=phones)))
+            .values_list("group_id", "group__unit_id")
+            .distinct()
+        ):
+            by_unit.setdefault(unit, set()).add(group)
+    for unit, groups in by_unit.items():
+        refresh_groups(unit, groups)
+    if keys:
+        refresh_workplaces(list(Workplace.objects.filter(name_key__in=keys).values_list("pk", "unit_id", "name_key")))
+
+
+def of_unit(unit_code, group_ids, workplace_ids):
+    """{key: tally values} of the unit, recounting the unit first when a group or workplace has
+    no count yet or the counts are older than MAX_AGE (one query when they are fresh)."""
+    wanted = {group_key(pk) for pk in group_ids} | {NO_GROUP} | {workplace_key(pk) for pk in workplace_ids}
+
+    def read():
+        return {
+            row["key"]: row
+            for row in Tally.objects.filter(unit_id=unit_code).values(
+                "key", "registered", "homes", "active", "roster", "covered", "refreshed_at"
+            )
+        }
+
+    found = read()
+    cutoff = timezone.now() - MAX_AGE
+    if not wanted <= found.keys() or any(row["refreshed_at"] < cutoff for row in found.values()):
+        refresh_unit(unit_code)
+        found = read()
+    return found
+
+
+def refresh_stale_units():
+    """Recount the units where a group has no count, or an old one (one query when none)."""
+    cutoff = timezone.now() - MAX_AGE
+    fresh = Tally.objects.filter(group=OuterRef("pk"), refreshed_at__gte=cutoff)
+    stale = ResidentialGroup.objects.filter(~Exists(fresh)).values_list("unit_id", flat=True).distinct()
+    codes = sorted(set(stale))
+    for code in codes:
+        refresh_unit(code)
+    return codes
