@@ -424,9 +424,11 @@ def city_figures(*, use_cache=True):
     from .tallies import refresh_stale_units
 
     refresh_stale_units()
+    # The kinds' labels once: get_kind_display() hashes the lazy choices for each of 114 units.
+    kinds = {value: str(label) for value, label in AdministrativeUnit._meta.get_field("kind").flatchoices}
     units = {
-        u.code: UnitRow(u.code, u.name, u.get_kind_display())
-        for u in AdministrativeUnit.objects.only("code", "name", "kind").order_by("name", "code")
+        code: UnitRow(code, name, kinds.get(kind, kind))
+        for code, name, kind in AdministrativeUnit.objects.order_by("name", "code").values_list("code", "name", "kind")
     }
     # Two GROUP BY queries of 114 rows: the surveys, and the groups' kept counts (campaigns.tallies).
     for row in (

@@ -11,6 +11,8 @@ from citizens.phones import display_phone
 from .. import drawing, exports, figures, services
 from ..access import campaign_required, unit_for
 from ..models import ExportJob, ExportKind, ExportLog
+from .rows import city_rows as render_city_rows
+from .rows import city_shapes as render_city_shapes
 from .rows import group_rows as render_group_rows
 
 PEOPLE_PER_PAGE = 50
@@ -103,6 +105,7 @@ def city(request):
         "covered": sum(r.covered for r in rows),
     }
     totals["rate"] = figures.rate(totals["covered"], totals["smartphone_households"])
+    city_map = drawing.city_map(rows)
     return render(
         request,
         "campaigns/officer/city.html",
@@ -113,7 +116,9 @@ def city(request):
             "descending": descending,
             "sorts": CITY_SORTS,
             "totals": totals,
-            "map": drawing.city_map(rows),
+            "map": city_map,
+            "map_shapes": render_city_shapes(city_map["shapes"]) if city_map else "",
+            "unit_rows": render_city_rows(ordered, reverse("campaigns_officer:index")),
             "how_counted": figures.HOW_COUNTED,
         },
     )

@@ -82,3 +82,39 @@ def group_rows(groups):
     """<tr> of every (group row, links or None) of pages.group_links, as one safe string."""
     labels = _Labels()
     return mark_safe("\n".join(_row(row, link, labels) for row, link in groups))  # noqa: S308 - escaped above
+
+
+def _rate_text(value, labels):
+    return "—" if value is None else f"{labels.rate(value)}%"
+
+
+def city_shapes(shapes):
+    """The city map's 114 outlines (drawing.city_map), each a link to its unit's row."""
+    labels = _Labels()
+    parts = []
+    for shape in shapes:
+        title = f"{escape(shape['name'])}: {_rate_text(shape['rate'], labels)}"
+        parts.append(
+            f'<a href="#u-{escape(shape["code"])}" aria-label="{title}"><path d="{escape(shape["d"])}" '
+            f'class="rate-fill-{shape["level"]}" fill-rule="evenodd"><title>{title}</title></path></a>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - escaped above
+
+
+def city_rows(rows, index_url):
+    """<tr> of the city's table of units (figures.UnitRow), each linked to its unit's page:
+    `index_url` + code + "/" (campaigns_officer:ward; a test checks they agree)."""
+    labels = _Labels()
+    parts = []
+    for row in rows:
+        code, value = escape(row.code), row.rate
+        if value is None:
+            rate = f'<span class="rate rate-none" title="{labels.no_survey}">—</span>'
+        else:
+            rate = f'<span class="rate rate-{row.level}">{labels.rate(value)}%</span>'
+        parts.append(
+            f'<tr id="u-{code}"><th scope="row"><a href="{index_url}{code}/">{escape(row.name)}</a></th>'
+            f'<td class="num">{row.smartphone_households}</td><td class="num">{row.covered}</td>'
+            f'<td class="num">{rate}</td><td class="num">{row.registered}</td></tr>'
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - escaped above

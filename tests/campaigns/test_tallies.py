@@ -92,3 +92,9 @@ def test_a_groups_name_is_escaped_in_the_table(client, w):
     page = client.get(reverse("campaigns_officer:ward", args=["11383"])).content.decode()
     assert "&lt;b&gt;Tổ&lt;/b&gt; 3" in page and "<b>Tổ</b>" not in page
     assert "Tổ trưởng: Bà &lt;i&gt;Ba&lt;/i&gt;" in page
+
+
+def test_the_city_table_links_each_unit_to_its_page(client, w):
+    client.force_login(w.city)
+    page = client.get(reverse("campaigns_officer:city")).content.decode()
+    assert f'<a href="{reverse("campaigns_officer:ward", args=["11383"])}">Phường Lê Chân</a>' in page
