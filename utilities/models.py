@@ -125,10 +125,7 @@ class Place(models.Model):
 
     @property
     def tel_href(self):
-        # OSM separates several numbers with ";": the first is the one to call.
-        first = self.phone.replace(",", ";").split(";")[0]
-        digits = "".join(ch for ch in first if ch.isdigit() or ch == "+")
-        return f"tel:{digits}" if digits else ""
+        return tel_href(self.phone)
 
     @property
     def geo_href(self):
@@ -140,12 +137,20 @@ class Place(models.Model):
         return f"https://www.openstreetmap.org/?mlat={self.lat:.6f}&mlon={self.lng:.6f}#map=18/{self.lat:.6f}/{self.lng:.6f}"
 
     def directions_url(self, origin=None):
-        """OpenStreetMap's directions to this place, from `origin` (lat, lng) when known."""
-        start = f"{origin[0]:.6f},{origin[1]:.6f}" if origin else ""
-        return (
-            "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot"
-            f"&route={start}%3B{self.lat:.6f}%2C{self.lng:.6f}"
-        )
+        return directions_url(self.lat, self.lng, origin)
+
+
+def tel_href(phone):
+    """The tel: link of a place's phone. OSM separates several numbers with ";": the first is the one to call."""
+    first = (phone or "").replace(",", ";").split(";")[0]
+    digits = "".join(ch for ch in first if ch.isdigit() or ch == "+")
+    return f"tel:{digits}" if digits else ""
+
+
+def directions_url(lat, lng, origin=None):
+    """OpenStreetMap's directions to (lat, lng), from `origin` (lat, lng) when known."""
+    start = f"{origin[0]:.6f},{origin[1]:.6f}" if origin else ""
+    return f"https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&route={start}%3B{lat:.6f}%2C{lng:.6f}"
 
 
 class Problem(models.TextChoices):
