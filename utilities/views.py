@@ -98,6 +98,33 @@ def place_rows(places, *, origin=None, with_hours=True):
     return rows
 
 
+def rows_html(rows):
+    """The <li>s of place_rows' rows, every value escaped: written here rather than by a template,
+    which spent four milliseconds on twenty rows (the page's query takes one)."""
+    parts = []
+    for row in rows:
+        name, url = escape(row["name"]), escape(row["url"])
+        away = f" · <strong>{escape(row['away'])}</strong>" if row["away"] else ""
+        hours_part = ""
+        if row["hours"]:
+            is_open, label = row["hours"]
+            hours_part = f'<span class="{"places-open" if is_open else "places-closed"}">{escape(label)}</span>'
+        actions = ""
+        if row["directions"]:
+            call = f'<a class="button" href="{escape(row["tel_href"])}">{row["call"]}</a>' if row["tel_href"] else ""
+            actions = (
+                f'<span class="places-actions">{call}<a class="button secondary" href="{escape(row["directions"])}"'
+                f' rel="noopener">{row["directions_label"]}</a></span>'
+            )
+        parts.append(
+            f'<li class="places-item" data-lat="{row["lat"]}" data-lng="{row["lng"]}" data-name="{name}"'
+            f' data-url="{url}">\n  <a class="places-name" href="{url}">{name}</a>\n'
+            f'  <span class="places-meta">{escape(row["kind"])}{away}</span>\n'
+            f'  <span class="places-meta">{escape(row["where"])}</span>\n  {hours_part}\n  {actions}\n</li>\n'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above; call, directions_label by place_rows
+
+
 def _as_row(place):
     """A Place as the row selectors.nearest_rows gives."""
     return {
@@ -121,6 +148,7 @@ def index(request):
         "form": form,
         "groups": _groups(),
         "results": results,
+        "results_html": rows_html(results or []),
         "query": query,
         "near_options": NearForm().options(),
     }
@@ -160,6 +188,7 @@ def near(request):
         "origin": origin,
         "unit": unit,
         "rows": rows,
+        "rows_html": rows_html(rows),
         "searched": found is not None,
         "error": error,
         "radius_km": selectors.DEFAULT_RADIUS_KM,

@@ -76,6 +76,15 @@ class TestNearMe:
         assert sorted(read) == ["", "24/7"]
         assert text_of(response).count("Đang mở cửa") == 2
 
+    def test_the_rows_escape_what_editors_typed(self, world, client):
+        make_place(name='Nhà thuốc <b>"A&B"</b>', address="<i>12</i> Lạch Tray", point=offset(LE_CHAN_POINT, east_m=50))
+        html = client.get("/tien-ich/gan-toi/", {"loai": "nha-thuoc", "phuong": "11383"}).content.decode()
+        assert "<b>" not in html and "<i>" not in html
+        assert 'data-name="Nhà thuốc &lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;"' in html
+        assert '<span class="visually-hidden">Nhà thuốc &lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;</span>' in html
+        assert "&lt;i&gt;12&lt;/i&gt; Lạch Tray, Phường Lê Chân" in html
+        assert "directions?engine=fossgis_osrm_foot&amp;route=" in html
+
     def test_the_hours_say_when_they_change(self):
         from utilities.hours import UNKNOWN, State
         from utilities.views import hours_label
