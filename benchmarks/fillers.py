@@ -324,6 +324,65 @@ def fill_reports(count, *, log):
             field.auto_now_add = True
 
 
+HISTORY_CODE_PREFIX = "PA-H"  # PA-H<years back>-<source id>: at most 20 characters
+HISTORY_COLUMNS = (
+    "title, description, search_key, lat, lng, address, is_public, hide_identity, contact_name, contact_phone, "
+    "channel, routing_attempts, follower_count, version, agency_id, assignee_id, category_id, reporter_id, unit_id, "
+    "urgency_id"
+)
+# Years back, every clock moves with the report; what was still open then is long closed now.
+HISTORY_SQL = f"""
+INSERT INTO feedback_report (code, status, created_at, updated_at, routed_at, accepted_at, answered_at, closed_at,
+                             accept_due_at, answer_due_at, {HISTORY_COLUMNS})
+SELECT %(prefix)s || id, CASE WHEN status IN ('answered', 'closed', 'rejected') THEN status ELSE 'closed' END,
+       created_at - %(shift)s, updated_at - %(shift)s, routed_at - %(shift)s, accepted_at - %(shift)s,
+       answered_at - %(shift)s, COALESCE(closed_at, created_at + interval '12 days') - %(shift)s,
+       accept_due_at - %(shift)s, answer_due_at - %(shift)s, {HISTORY_COLUMNS}
+FROM feedback_report WHERE idempotency_key LIKE %(source)s ORDER BY id LIMIT %(limit)s
+"""
+
+
+def reset_report_history(*, log):
+    from feedback.models import Report
+
+    deleted, _ = Report.objects.filter(code__startswith=HISTORY_CODE_PREFIX).delete()
+    log(f"report history: {deleted} rows deleted")
+
+
+@filler(
+    "report_history",
+    order=45,
+    help="PostgreSQL: the filled reports copied whole years back (no photos, events or answers: pages read "
+    "the newest) until there are N reports in all; a million in about a minute where the Python fill takes hours",
+    reset=reset_report_history,
+)
+def fill_report_history(count, *, log):
+    import datetime as dt
+
+    from django.db import connection
+
+    from feedback.models import Report
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("--report_history needs PostgreSQL")
+    sources = Report.objects.filter(idempotency_key__startswith=REPORT_KEY_PREFIX).count()
+    if not sources:
+        raise SystemExit("--report_history copies the benchmark reports: fill --reports first")
+    created, years = 0, 0
+    while (total := Report.objects.count()) < count:
+        years += 1
+        prefix = f"{HISTORY_CODE_PREFIX}{years}-"
+        if Report.objects.filter(code__startswith=prefix).exists():
+            continue  # this year back was copied by an earlier run
+        params = {"prefix": prefix, "shift": dt.timedelta(days=365 * years), "source": f"{REPORT_KEY_PREFIX}%",
+                  "limit": count - total}  # fmt: skip
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(HISTORY_SQL, params)
+            created += cursor.rowcount
+        log(f"  report history: {years} year(s) back, {total + cursor.rowcount} reports in all")
+    return created
+
+
 # Photos are rows only: every benchmark photo points at the same (absent) file name, since what is
 # measured is the queries, not the disk. About 40 % of citizens' reports carry one to three photos.
 BENCH_PHOTO = "reports/bench/photo.jpg"

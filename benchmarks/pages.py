@@ -10,7 +10,10 @@ queries one request makes. DESIGN §5: the report feed and a report page within 
 
 On a machine busy with other work, a longer request is interrupted more often than the bare one,
 which inflates the medians' ratio; the fastest tenth of each page's requests (p10) is the least
-disturbed, so its ratio is printed too. Quote the median on a quiet machine, both on a busy one.
+disturbed, so its ratio is printed too, and so is the ratio of the CPU time this process spent
+on each request (median): other work on the machine barely moves it, but it leaves out the time
+PostgreSQL works for the page (use it for pages whose queries are light, and say so). Quote the
+median on a quiet machine, all three on a busy one.
 
 Uses the database of the usual settings (DATABASE_URL, or the SQLite file), so run
 `python -m benchmarks.fill ...` first for realistic volumes.
@@ -92,17 +95,20 @@ def main(argv=None):
                 print(f"warning: {url} answered {response.status_code}", file=sys.stderr)
 
         times = {url: [] for url in urls}
+        cpu = {url: [] for url in urls}
         for round_number in range(args.warmup + args.runs):
             for url in urls:
                 before(url)
-                started = time.perf_counter_ns()
+                started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
                 client.get(url)
-                elapsed = time.perf_counter_ns() - started
+                elapsed, elapsed_cpu = time.perf_counter_ns() - started, time.thread_time_ns() - started_cpu
                 if round_number >= args.warmup:
                     times[url].append(elapsed / 1e6)
+                    cpu[url].append(elapsed_cpu / 1e6)
 
     bare_median = statistics.median(times[BARE])
     bare_p10 = percentile(times[BARE], 0.10)
+    bare_cpu = statistics.median(cpu[BARE])
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     static = storages["staticfiles"]["BACKEND"].rsplit(".", 1)[-1]
     print(f"database: {connection.vendor}; cache: {backend}; static files: {static}")
@@ -111,13 +117,14 @@ def main(argv=None):
     print()
     print(
         f"{'url':<32} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'x bare':>7}"
-        f" {'p10 ms':>7} {'x bare p10':>10}"
+        f" {'p10 ms':>7} {'x bare p10':>10} {'cpu ms':>7} {'x bare cpu':>10}"
     )
     for url in urls:
         median, p10 = statistics.median(times[url]), percentile(times[url], 0.10)
         print(
             f"{url:<32} {statuses[url]:>6} {queries[url]:>7} {median:>10.2f} "
             f"{percentile(times[url], 0.95):>8.2f} {median / bare_median:>7.2f} {p10:>7.2f} {p10 / bare_p10:>10.2f}"
+            f" {statistics.median(cpu[url]):>7.2f} {statistics.median(cpu[url]) / bare_cpu:>10.2f}"
         )
     return 0
 

@@ -1,4 +1,5 @@
-"""The portal's URLs plus the baseline a page is compared with: /bench/bare/."""
+"""The portal's URLs plus the baseline a page is compared with (/bench/bare/) and the citizen layout
+alone (/bench/shell/)."""
 
 from django.urls import include, path
 
@@ -6,5 +7,6 @@ from . import views
 
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench-bare"),
+    path("bench/shell/", views.shell, name="bench-shell"),
     path("", include("smarthp.urls")),
 ]

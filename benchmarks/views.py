@@ -1,4 +1,5 @@
 from django.http import HttpResponse
+from django.shortcuts import render
 
 from government.models import AdministrativeUnit
 
@@ -7,3 +8,10 @@ def bare(request):
     """The least a Django page can be: the full middleware stack, one query, a short answer."""
     unit = AdministrativeUnit.objects.order_by("code").values_list("name", flat=True).first()
     return HttpResponse(f"<!doctype html><title>bare</title><p>{unit}</p>")
+
+
+def shell(request):
+    """The bare view's one query, then the citizen layout around an empty page (header, bottom
+    navigation, context processors): what every citizen page pays before its own content."""
+    unit = AdministrativeUnit.objects.order_by("code").values_list("name", flat=True).first()
+    return render(request, "citizen_base.html", {"unit": unit})

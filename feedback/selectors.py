@@ -14,6 +14,7 @@ OFFSET, so a page costs the same at a million reports as at ten.
 import base64
 import binascii
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 
@@ -149,10 +150,11 @@ def parse_cursor(value):
         return None
 
 
-def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None, values=None):
+def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None, listed=False):
     """One page, newest first, and the cursor of the next (older) page or None. `cursor` is a
-    cursor string or a Position. With `values` (field names), the rows are ListedRow, read with
-    `.values()` and their first public photo's id in the same query: no model instances.
+    cursor string or a Position. With `listed`, `queryset` is the feed's (feed_rows_queryset(),
+    filtered): the rows are ListedRow, read with `.values()` and their first public photo's id in
+    the same query, no model instances.
 
     `created_at <= c AND (created_at < c OR id < i)`: the first condition lets the database walk a
     created_at index, the second breaks ties between reports of the same microsecond.
@@ -161,11 +163,8 @@ def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_
     if position is not None:
         created_at, pk = position.created_at, position.pk
         queryset = queryset.filter(Q(created_at__lte=created_at), Q(created_at__lt=created_at) | Q(pk__lt=pk))
-    ordered = queryset.order_by("-created_at", "-pk")
-    if values is None:
-        rows = list(ordered[: size + 1])
-    else:
-        rows = _listed_rows(ordered.annotate(first_photo_id=_FIRST_PHOTO).values(*values, "first_photo_id")[: size + 1])
+    ordered = queryset if listed else queryset.order_by("-created_at", "-pk")  # the feed's is ordered already
+    rows = _listed_rows(ordered[: size + 1]) if listed else list(ordered[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return prepare_rows(rows, unit_names), (make_cursor(rows[-1], any_order=any_order) if more and rows else None)
@@ -338,6 +337,19 @@ def _listed_rows(values):
 FEED_ROW_FIELDS = (*LIST_FIELDS, "version", "updated_at")
 
 
+@functools.cache
+def feed_rows_queryset():
+    """The public feed's rows, newest first, as `.values()` with their first photo's id. Built once
+    per process (never evaluated itself: each page filters and slices a clone): building it, the
+    photo subquery above all, cost about as much as running the page's query."""
+    return (
+        Report.objects.public()
+        .annotate(first_photo_id=_FIRST_PHOTO)
+        .values(*FEED_ROW_FIELDS, "first_photo_id")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def public_feed(filters, cursor=None, size=FEED_PAGE_SIZE, *, unit_names=None):
     """(rows, next cursor) of the public feed with these filters, rows as ListedRow (with `version`
     and `updated_at`, the key of their cached fragment). Two queries (three or four when
@@ -348,8 +360,8 @@ def public_feed(filters, cursor=None, size=FEED_PAGE_SIZE, *, unit_names=None):
     any_order = position.any_order if position else False
 
     def page(any_order):
-        queryset = filter_reports(Report.objects.public(), filters, any_order=any_order)
-        return keyset_page(queryset, position, size, any_order=any_order, unit_names=unit_names, values=FEED_ROW_FIELDS)
+        queryset = filter_reports(feed_rows_queryset(), filters, any_order=any_order)
+        return keyset_page(queryset, position, size, any_order=any_order, unit_names=unit_names, listed=True)
 
     rows, next_cursor = page(any_order)
     # Only without other filters: common words that no report of a narrow selection holds would

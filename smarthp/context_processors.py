@@ -1,5 +1,6 @@
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -39,11 +40,13 @@ SECTIONS = [
 
 
 _URLS = {}
+_NAVS = {}
 
 
 @receiver(setting_changed)
 def _forget_urls(**kwargs):
     _URLS.clear()  # tests change the URLconf (or what it includes) through settings
+    _NAVS.clear()
 
 
 def _url(name):
@@ -58,10 +61,35 @@ def _url(name):
     return _URLS[key]
 
 
+def _bottom_nav(request, sections, profile_url):
+    """The citizen pages' bottom navigation, drawn once per language, current section and signed-in
+    state (a few variants in all) and then reused: drawing it on every page cost about half as much
+    as a bare Django view (benchmarks/README.md, "the layout")."""
+    current = next((item["key"] for item in sections if item["current"]), "home" if request.path == "/" else "")
+    user = getattr(request, "user", None)
+    authenticated = bool(user is not None and user.is_authenticated)
+    key = (get_language(), get_urlconf(), get_script_prefix(), current, authenticated)
+    if key not in _NAVS:
+        context = {
+            "sections": sections,
+            "home_current": current == "home",
+            "authenticated": authenticated,
+            "profile_url": profile_url,
+        }
+        _NAVS[key] = render_to_string("_bottom_nav.html", context)
+    return _NAVS[key]
+
+
 def portal(request):
     sections = []
     for key, url_name, label, hint, icon in SECTIONS:
         url = _url(url_name)
         current = bool(url) and request.path.startswith(url)
         sections.append({"key": key, "url": url, "label": label, "hint": hint, "icon": icon, "current": current})
-    return {"sections": sections, "profile_url": _url("citizens:profile") or _url("account_email")}
+    profile_url = _url("citizens:profile") or _url("account_email")
+    return {
+        "sections": sections,
+        "profile_url": profile_url,
+        # A callable: drawn (or taken from the memo) only by the pages that show it.
+        "bottom_nav": lambda: _bottom_nav(request, sections, profile_url),
+    }
