@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from government.models import AdministrativeUnit
 from smarthp.text import search_key
@@ -181,6 +182,7 @@ def latest_city_news(limit=5):
                 "summary": a.summary,
                 "published_at": a.published_at,
                 "url": a.get_absolute_url(),
+                "short_time": _short(a.published_at, "%d/%m %H:%M"),
             }
             for a in Article.objects.public()
             .only("pk", "title", "summary", "published_at")
@@ -303,25 +305,34 @@ def ward_summary(ward_code):
             if kind == "n":
                 summary["notices"].append(
                     {"pk": pk, "title": title, "is_urgent": bool(flag), "published_at": t1,
-                     "url": f"{urls['notice']}{pk}/"}
+                     "url": f"{urls['notice']}{pk}/", "short_time": _short(t1, "%d/%m %H:%M")}
                 )  # fmt: skip
             elif kind == "o":
                 summary["outages"].append(
                     {"pk": pk, "area": title, "starts_at": t1, "ends_at": t2, "company": text1, "utility": text2,
-                     "kind": "emergency" if flag else "planned", "url": f"{urls['outage']}{pk}/"}
+                     "kind": "emergency" if flag else "planned", "url": f"{urls['outage']}{pk}/",
+                     "short_area": Truncator(title).chars(120),
+                     "short_time": f"{_short(t1, '%H:%M %d/%m')} – {_short(t2, '%H:%M %d/%m')}"}
                 )  # fmt: skip
             elif kind == "s":
                 summary["schedules"].append(
-                    {"pk": pk, "title": title, "starts_at": t1, "place": text1, "kind_label": labels.get(text2, "")}
-                )
+                    {"pk": pk, "title": title, "starts_at": t1, "place": text1, "kind_label": labels.get(text2, ""),
+                     "short_time": _short(t1, "%H:%M %d/%m")}
+                )  # fmt: skip
             else:
                 summary["articles"].append(
                     {"pk": pk, "title": title, "summary": text1, "published_at": t1,
-                     "url": f"{urls['article']}{pk}/"}
+                     "url": f"{urls['article']}{pk}/", "short_time": _short(t1, "%d/%m %H:%M")}
                 )  # fmt: skip
         return summary
 
     return cached(f"ward:{ward_code}", compute)
+
+
+def _short(value, pattern):
+    """A time as the home page writes it, in the city's time: kept in the cache with the rows, so
+    the template does not format twenty dates on every visit."""
+    return timezone.localtime(value).strftime(pattern) if value else ""
 
 
 def _aware(value):

@@ -104,3 +104,16 @@ def test_schedules_and_articles_follow_their_own_rules(world):
     assert [a["pk"] for a in summary["articles"]] == [public.pk]
     assert summary["articles"][0]["published_at"] == Article.objects.get(pk=public.pk).published_at
     assert summary["articles"][0]["url"] == f"/tin-tuc/{public.pk}/"
+
+
+def test_times_come_written_in_the_citys_time(world, client):
+    made = outage(world, days=7)
+    start = datetime.datetime(2030, 1, 2, 0, 30, tzinfo=datetime.UTC)  # 07:30 in Hải Phòng
+    Outage.objects.filter(pk=made.pk).update(starts_at=start, ends_at=start + datetime.timedelta(hours=9))
+    article = publish(world, "Tin sáng", at=datetime.datetime(2026, 11, 30, 1, 5, tzinfo=datetime.UTC))
+    summary = selectors.ward_summary(world.lechan.code)
+    assert summary["outages"][0]["short_time"] == "07:30 02/01 – 16:30 02/01"
+    assert [a["short_time"] for a in summary["articles"] if a["pk"] == article.pk] == ["30/11 08:05"]
+    client.force_login(world.lan)
+    page = client.get("/").content.decode()
+    assert "07:30 02/01 – 16:30 02/01" in page and "30/11 08:05" in page
