@@ -107,6 +107,7 @@ def queue(request):
             "tabs": [(key, label) for key, (label, _s, _o) in TABS.items()],
             "tab": tab,
             "page": page,
+            "rows": lists.queue_table_rows(page.object_list),
             "agencies": sorted(agencies.values(), key=lambda a: a.name),
             "chosen": chosen if len(scope) == 1 and len(agency_ids) > 1 else "",
             "overdue_only": overdue_only,

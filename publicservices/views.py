@@ -49,6 +49,7 @@ def index(request):
             "agency_options": lists.options([("", _("Tất cả")), *agencies], data.get("co_quan", "")),
             "online_only": data.get("truc_tuyen", False),
             "page": page,
+            "items": lists.procedure_items(page.object_list),
             "query": query.urlencode(),
             "filtered": bool(data and any(data.values())),
         },

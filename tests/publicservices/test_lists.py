@@ -155,3 +155,15 @@ def test_the_queue_counts_up_to_the_cap(client, w, monkeypatch):
     assert "Hơn 2 hồ sơ" in first and "trang=2" in first
     last = _queue(client, trang=2)
     assert "Trang trước" in last and "trang=3" not in last
+
+
+def test_rows_built_in_python_escape_every_text(client, w):
+    Procedure.objects.filter(pk=w.birth.pk).update(name="Khai sinh <script>x</script> & con")
+    page = _catalogue(client)
+    assert "<script>x</script>" not in page and "Khai sinh &lt;script&gt;x&lt;/script&gt; &amp; con" in page
+    dossier = file_dossier(w)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_name='<b onclick="x">Lan</b>')
+    client.login(username="canbo", password=PASSWORD)
+    queue = _queue(client)
+    assert "<b onclick" not in queue and "&lt;b onclick=&quot;x&quot;&gt;Lan&lt;/b&gt;" in queue
+    assert "Khai sinh &lt;script&gt;" in queue
