@@ -124,6 +124,16 @@ def test_each_row_of_the_list_links_the_article_with_its_time_and_category(world
     assert ward_page.count(" selected>") == 1
 
 
+def test_the_list_writes_titles_and_summaries_as_text(world, client):
+    publish(world, 'Giá "điện" <b>tăng</b> & giảm', summary="<i>Tóm</i> tắt")
+    page = client.get("/tin-tuc/").content.decode()
+    assert "<b>" not in page and "<i>" not in page
+    assert (
+        "Giá &quot;điện&quot; &lt;b&gt;tăng&lt;/b&gt; &amp; giảm</a>" in page
+        and "<p>&lt;i&gt;Tóm&lt;/i&gt; tắt</p>" in page
+    )
+
+
 def test_an_article_page_is_one_query_with_its_wards(world, client, django_assert_num_queries):
     from government import geo
 
