@@ -1,5 +1,6 @@
 """Forms of the places pages (HTTP only: the rules live in utilities.services.common)."""
 
+import functools
 import html
 
 from django import forms
@@ -28,16 +29,30 @@ def unit_choices():
 def options_html(choices, selected):
     """The <option>s (and <optgroup>s) of `choices`, `selected` marked: as a string built here, since
     Django's widget templates cost a millisecond per ten options and the ward list has 115."""
-    selected = str(selected or "")
+    text = _options(_frozen(choices))
+    option = f'<option value="{html.escape(str(selected or ""))}">'
+    text = text.replace(option, option[:-1] + " selected>", 1)
+    return mark_safe(text)  # noqa: S308 - every value and label is escaped in _options
+
+
+def _frozen(choices):
+    """`choices` as nested tuples of text (labels translated now): the key of _options."""
+    return tuple(
+        (str(value), _frozen(label) if isinstance(label, list | tuple) else str(label)) for value, label in choices
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _options(choices):
+    # Keyed by the choices' own text, so a renamed ward or another language is another entry:
+    # nothing to invalidate. The few lists (kinds, wards, in two languages) are escaped once.
     parts = []
     for value, label in choices:
-        if isinstance(label, list | tuple):
-            inner = options_html(label, selected)
-            parts.append(f'<optgroup label="{html.escape(str(value))}">{inner}</optgroup>')
-            continue
-        mark = " selected" if str(value) == selected else ""
-        parts.append(f'<option value="{html.escape(str(value))}"{mark}>{html.escape(str(label))}</option>')
-    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
+        if isinstance(label, tuple):
+            parts.append(f'<optgroup label="{html.escape(value)}">{_options(label)}</optgroup>')
+        else:
+            parts.append(f'<option value="{html.escape(value)}">{html.escape(label)}</option>')
+    return "".join(parts)
 
 
 class NearForm(forms.Form):

@@ -85,6 +85,25 @@ class TestNearMe:
         assert "&lt;i&gt;12&lt;/i&gt; Lạch Tray, Phường Lê Chân" in html
         assert "directions?engine=fossgis_osrm_foot&amp;route=" in html
 
+    def test_the_selects_options_follow_the_wards_as_they_are(self, world):
+        from utilities.forms import options_html
+
+        choices = [("", "— Chọn —"), ("11383", "Phường Lê Chân"), ("11329", 'Phường "Ngô" & Quyền')]
+        assert options_html(choices, "11383") == (
+            '<option value="">— Chọn —</option><option value="11383" selected>Phường Lê Chân</option>'
+            '<option value="11329">Phường &quot;Ngô&quot; &amp; Quyền</option>'
+        )
+        assert '<option value="" selected>' in options_html(choices, "")
+        # Kept by their text: a renamed ward is new text, never the old options.
+        renamed = [("", "— Chọn —"), ("11383", "Phường Lê Chân mới"), choices[2]]
+        assert "Phường Lê Chân mới" in options_html(renamed, "11383")
+        assert "Phường Lê Chân mới" not in options_html(choices, "11383")
+        grouped = [("", "Mọi loại"), ("Y tế", [("nha-thuoc", "Nhà thuốc")])]
+        assert options_html(grouped, "nha-thuoc") == (
+            '<option value="">Mọi loại</option><optgroup label="Y tế">'
+            '<option value="nha-thuoc" selected>Nhà thuốc</option></optgroup>'
+        )
+
     def test_the_hours_say_when_they_change(self):
         from utilities.hours import UNKNOWN, State
         from utilities.views import hours_label
