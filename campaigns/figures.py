@@ -462,11 +462,11 @@ def week_start(day):
 def weekly_series(unit_code, figures, weeks=12):
     """[(week start, covered, rate)] for the chart: the stored snapshots, then this week's live figure."""
     this_week = week_start(timezone.localdate())
-    points = [
-        (s.week, s.covered, rate(s.covered, s.smartphone_households))
-        for s in Snapshot.objects.filter(unit_id=unit_code, group__isnull=True, week__lt=this_week).order_by("-week")[
-            : weeks - 1
-        ]
-    ][::-1]
+    past = (
+        Snapshot.objects.filter(unit_id=unit_code, group__isnull=True, week__lt=this_week)
+        .order_by("-week")
+        .values_list("week", "covered", "smartphone_households")[: weeks - 1]
+    )
+    points = [(week, covered, rate(covered, smart)) for week, covered, smart in past][::-1]
     points.append((this_week, figures.totals["covered"], figures.totals["rate"]))
     return points
