@@ -98,7 +98,7 @@ def index(request):
 @require_GET
 def article(request, pk):
     item = selectors.article_for(request.user, pk)
-    return render(request, "news/article.html", {"article": item, "wards": item.ward_list})
+    return render(request, "news/article.html", {"article": item, "wards": item["wards"]})
 
 
 @require_GET

@@ -85,7 +85,9 @@ def test_a_draft_and_a_scheduled_article_are_hidden_until_their_time(world, clie
     assert "Tin hẹn giờ" in client.get("/tin-tuc/").content.decode()
     # The editor previews a draft.
     client.force_login(world.editor)
-    assert client.get(f"/tin-tuc/{draft.pk}/").status_code == 200
+    preview = client.get(f"/tin-tuc/{draft.pk}/")
+    assert preview.status_code == 200 and "Bản nháp: người dân chưa thấy bài này." in preview.content.decode()
+    assert "Bản nháp" not in client.get(f"/tin-tuc/{now.pk}/").content.decode().split("<h1>")[0]
 
 
 def test_search_ignores_diacritics(world, client):
