@@ -98,3 +98,13 @@ def test_the_city_table_links_each_unit_to_its_page(client, w):
     client.force_login(w.city)
     page = client.get(reverse("campaigns_officer:city")).content.decode()
     assert f'<a href="{reverse("campaigns_officer:ward", args=["11383"])}">Phường Lê Chân</a>' in page
+
+
+def test_the_command_recounts_every_unit(w):
+    from django.core.management import call_command
+
+    Tally.objects.all().delete()
+    out = io.StringIO()
+    call_command("campaign_tallies", stdout=out)
+    assert "đơn vị" in out.getvalue()
+    assert Tally.objects.get(unit=w.lechan, key=f"g{w.g1.pk}").registered == 4
