@@ -15,9 +15,11 @@ How each figure is counted (the pages say the same, `HOW_COUNTED`):
   diacritics and case aside), against the headcount the ward entered;
 - helpers: a citizen who typed a helper's number as referral code counts for that helper, in homes.
 
-A ward's figures cost a handful of GROUP BY queries; they are kept for CAMPAIGN_FIGURES_SECONDS
-(default 60) and dropped when a resident of the ward saves their profile (campaigns.signals), so a
-new registration shows at once and a busy page does not recount 60,000 profiles per visit.
+The counts per group and workplace are kept in campaigns.tallies and recounted, from the
+registrations, whenever something they depend on changes (campaigns.signals), so a page reads 60
+rows instead of counting 60,000 profiles; the ward's figures built from them are also cached for
+CAMPAIGN_FIGURES_SECONDS (default 60) and dropped on the same changes, so a new registration
+shows at once.
 """
 
 import datetime as dt
@@ -45,7 +47,10 @@ HOW_COUNTED = [
         "số điện thoại của hộ là tài khoản đã xác minh."
     ),
     _("Tỷ lệ: số hộ đã có người đăng ký chia cho số hộ có điện thoại thông minh (theo khảo sát của tổ trưởng)."),
-    _("Hoạt động: người đã đăng ký có đăng nhập trong 30 ngày qua."),
+    _(
+        "Hoạt động: người đã đăng ký có đăng nhập trong 30 ngày qua; người lâu không đăng nhập được trừ ra khi số "
+        "liệu được đếm lại hằng ngày."
+    ),
     _(
         "Cơ quan, trường học: người đã đăng ký ghi đúng tên cơ quan ở mục nơi làm việc, so với tổng số cán bộ do "
         "phường nhập."
