@@ -5,6 +5,8 @@ one in ten named after a real one ("Đăng ký khai sinh …") so a search finds
 `--dossiers N`: dossiers (codes BENCH-<7 digits>) spread over the ward committees, Lê Chân getting
 one in twenty, in the statuses a year of work leaves. On PostgreSQL one INSERT … SELECT over
 generate_series per million rows (about a minute); elsewhere bulk_create in batches.
+The desk's queue is timed signed in as `bench-officer-lechan` (`--officers`, an officer of Lê Chân
+with a second factor): `python -m benchmarks.pages /can-bo/dich-vu-cong/ --user bench-officer-lechan`.
 """
 
 import datetime as dt
