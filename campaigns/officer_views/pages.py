@@ -14,6 +14,7 @@ from ..models import ExportJob, ExportKind, ExportLog
 from .rows import city_rows as render_city_rows
 from .rows import city_shapes as render_city_shapes
 from .rows import group_rows as render_group_rows
+from .rows import workplace_rows as render_workplace_rows
 
 PEOPLE_PER_PAGE = 50
 WHOLE_WARD = "tat-ca"  # ?to=tat-ca: the list of every resident of the unit
@@ -56,6 +57,7 @@ def ward(request, code):
             "data": data,
             "groups": data.groups,
             "group_rows": render_group_rows(group_links(code, data.groups, names)),
+            "workplace_rows": render_workplace_rows(data.workplaces, code, names),
             "names": names,
             "sees_log": request.campaign_access.sees_log(code),
             "is_city": request.campaign_access.is_city,

@@ -7,6 +7,7 @@ msgids are the template's). Every text from the database or a translation goes t
 figures are integers.
 """
 
+from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -21,6 +22,14 @@ def _number(value, href):
 
 def _dash(value):
     return "—" if value is None else str(value)
+
+
+def _exports(xlsx, csv, name):
+    """The cell with a list's two downloads; `name` (escaped) tells a screen reader whose list."""
+    return (
+        f'<td class="nowrap"><a href="{escape(xlsx)}">XLSX<span class="visually-hidden"> {name}</span></a>'
+        f' · <a href="{escape(csv)}">CSV<span class="visually-hidden"> {name}</span></a></td>'
+    )
 
 
 class _Labels:
@@ -63,12 +72,7 @@ def _row(row, link, labels):
         rate = f'<span class="rate rate-none" title="{labels.no_survey}">—</span>'
     else:
         rate = f'<span class="rate rate-{row.level}">{labels.rate(value)}%</span>'
-    exports = ""
-    if link:
-        exports = (
-            f'<td class="nowrap"><a href="{escape(link["xlsx"])}">XLSX<span class="visually-hidden"> {name}</span></a>'
-            f' · <a href="{escape(link["csv"])}">CSV<span class="visually-hidden"> {name}</span></a></td>'
-        )
+    exports = _exports(link["xlsx"], link["csv"], name) if link else ""
     return (
         f'<tr id="to-{row.pk}"><td>{row.rank}</td><th scope="row">{_name_cell(row, link, name, labels)}</th>'
         f'<td class="num">{_dash(row.households)}</td><td class="num">{_dash(row.smartphone_households)}</td>'
@@ -116,5 +120,32 @@ def city_rows(rows, index_url):
             f'<tr id="u-{code}"><th scope="row"><a href="{index_url}{code}/">{escape(row.name)}</a></th>'
             f'<td class="num">{row.smartphone_households}</td><td class="num">{row.covered}</td>'
             f'<td class="num">{rate}</td><td class="num">{row.registered}</td></tr>'
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - escaped above
+
+
+def workplace_rows(rows, code, names):
+    """<tr> of the ward's workplaces (figures.WorkplaceRow), as the groups' rows: a ward may have
+    dozens of agencies, schools and companies."""
+    labels = _Labels()
+    if names:
+        people = reverse("campaigns_officer:people", args=[code])
+        xlsx = reverse("campaigns_officer:export", args=[code, "xlsx"])
+        csv = reverse("campaigns_officer:export", args=[code, "csv"])
+    parts = []
+    for row in rows:
+        name, value = escape(row.name), row.rate
+        query = f"?noi-lam-viec={row.pk}"
+        registered = _number(row.registered, escape(people + query) if names else None)
+        if value is None:
+            rate = f'<span class="rate rate-none" title="{labels.no_survey}">—</span>'
+        else:
+            rate = f'<span class="rate rate-{row.level}">{labels.rate(value)}%</span>'
+        exports = _exports(xlsx + query, csv + query, name) if names else ""
+        parts.append(
+            f'<tr><th scope="row">{name}</th><td>{escape(row.kind_label)}</td>'
+            f'<td class="num">{_dash(row.headcount)}</td>'
+            f'<td class="num">{registered}</td><td class="num">{rate}</td><td class="num">{_dash(row.gap)}</td>'
+            f"{exports}</tr>"
         )
     return mark_safe("\n".join(parts))  # noqa: S308 - escaped above

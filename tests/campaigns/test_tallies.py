@@ -108,3 +108,13 @@ def test_the_command_recounts_every_unit(w):
     call_command("campaign_tallies", stdout=out)
     assert "đơn vị" in out.getvalue()
     assert Tally.objects.get(unit=w.lechan, key=f"g{w.g1.pk}").registered == 4
+
+
+def test_a_workplaces_row_links_its_staff_and_its_lists(client, w):
+    client.force_login(w.staff)
+    page = client.get(reverse("campaigns_officer:ward", args=["11383"])).content.decode()
+    people = reverse("campaigns_officer:people", args=["11383"]) + f"?noi-lam-viec={w.school.pk}"
+    export = reverse("campaigns_officer:export", args=["11383", "csv"]) + f"?noi-lam-viec={w.school.pk}"
+    assert '<tr><th scope="row">Trường THCS Lê Chân</th><td>Trường học</td><td class="num">3</td>' in page
+    assert f'<a href="{people}">1</a>' in page
+    assert f'<a href="{export}">CSV<span class="visually-hidden"> Trường THCS Lê Chân</span></a>' in page
