@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from government import geo
 
 from . import hours, kinds, selectors, services
-from .forms import NearForm, ReportPlaceForm, SearchForm, WardLookupForm
+from .forms import NearForm, ReportPlaceForm, SearchForm, WardLookupForm, kind_choices, options_html
 from .models import PlaceKind, directions_url, tel_href
 
 
@@ -32,7 +32,12 @@ def _map_settings():
 
 
 def _groups():
-    return [(label, [(kind, kinds.SLUGS[kind]) for kind in members]) for label, members in kinds.GROUPS]
+    """(group name, [(kind name, its near-me address)]): the index's links, one reverse for them all."""
+    near_url = reverse("utilities:near")
+    return [
+        (str(label), [(str(kind.label), f"{near_url}?loai={kinds.SLUGS[kind]}") for kind in members])
+        for label, members in kinds.GROUPS
+    ]
 
 
 def hours_label(state):
@@ -155,6 +160,7 @@ def index(request):
         "results_html": rows_html(results or []),
         "query": query,
         "near_options": NearForm().options(),
+        "search_options": options_html(kind_choices(_("Mọi loại")), form.data.get("loai", "") if form.is_bound else ""),
     }
     return render(request, "utilities/index.html", context)
 

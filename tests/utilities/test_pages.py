@@ -33,6 +33,11 @@ def test_the_index_lists_the_kinds_and_searches_without_diacritics(world, client
     assert 'href="/tien-ich/gan-toi/?loai=nha-thuoc"' in page.content.decode()
     found = text_of(client.get("/tien-ich/", {"q": "hong duc"}))
     assert "Nhà thuốc Hồng Đức" in found and "Niệm Nghĩa" not in found
+    # The search's kind list is drawn from plain options, the kind asked for still chosen.
+    html = client.get("/tien-ich/", {"q": "niem", "loai": "ben-xe"}).content.decode()
+    assert '<label for="id_loai">Loại:</label><select name="loai" id="id_loai">' in html
+    search = html.split('role="search"')[1]
+    assert '<option value="ben-xe" selected>Bến xe</option>' in search and search.count(" selected>") == 1
 
 
 class TestNearMe:
