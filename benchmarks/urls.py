@@ -8,5 +8,6 @@ from . import views
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench-bare"),
     path("bench/shell/", views.shell, name="bench-shell"),
+    path("bench/bare-user/", views.bare_signed_in, name="bench-bare-user"),
     path("", include("smarthp.urls")),
 ]
