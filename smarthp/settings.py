@@ -510,6 +510,10 @@ CELERY_BEAT_SCHEDULE["campaigns-purge-exports"] = {
     "task": "campaigns.tasks.purge_exports_task",
     "schedule": crontab(minute=15, hour=3),
 }
+CELERY_BEAT_SCHEDULE["campaigns-recount"] = {  # kept counts: "signed in in 30 days" follows the calendar
+    "task": "campaigns.tasks.refresh_tallies_task",
+    "schedule": crontab(minute=45, hour=2),
+}
 
 # --- REST API v1, app sign-in (allauth headless), schema --------------------------------------------
 # REST API v1 under /api/v1/ (smarthp.api: errors, pages, throttles, sign-in), the app's sign-in by
