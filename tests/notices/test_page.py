@@ -97,3 +97,19 @@ def test_an_officer_reads_notices_in_the_officer_layout(client, officer):
     assert response.status_code == 200
     assert "officer_base.html" in [t.name for t in response.templates]
     assert "Bạn được giao xử lý phản ánh PA-1" in response.content.decode()
+
+
+def test_the_bells_count_is_kept_and_follows_every_change(client, alice, bob, django_assert_num_queries):
+    from notices import selectors
+
+    services.notify(user_ids=[alice.pk], text="một", kind="test")
+    assert selectors.unread_count(alice) == 1
+    with django_assert_num_queries(0):
+        assert selectors.unread_count(alice) == 1  # kept
+    services.notify(user_ids=[alice.pk, bob.pk], text="hai", kind="test")
+    assert selectors.unread_count(alice) == 2 and selectors.unread_count(bob) == 1
+    services.mark_read(user=alice)
+    assert selectors.unread_count(alice) == 0
+    first = Notice.objects.filter(user=alice).order_by("pk").first()
+    services.mark_unread(user=alice, notice_ids=[first.pk])
+    assert selectors.unread_count(alice) == 1
