@@ -151,6 +151,27 @@ def test_an_article_page_is_one_query_with_its_wards(world, client, django_asser
     assert "?phuong=" not in client.get(city.get_absolute_url()).content.decode().split("<h1>")[0]
 
 
+def test_the_unsearched_pages_walk_as_the_models_rules_say(world):
+    """The first and older pages without a search run SQL compiled once; they give what the
+    queryset gives, ties on the publish time included."""
+    from news import selectors
+
+    same = timezone.now() - datetime.timedelta(hours=1)
+    for number in range(45):
+        publish(world, f"Tin {number}", at=same if number % 3 == 0 else same - datetime.timedelta(minutes=number))
+    publish(world, "Tin hẹn giờ", at=timezone.now() + datetime.timedelta(hours=1))
+    seen, cursor = [], None
+    while True:
+        rows, cursor_next = selectors.article_rows(selectors.Filters(), cursor)
+        models, model_cursor = selectors.article_page(selectors.Filters(), cursor)
+        assert [row["pk"] for row in rows] == [article.pk for article in models] and cursor_next == model_cursor
+        seen += [row["pk"] for row in rows]
+        if not cursor_next:
+            break
+        cursor = cursor_next
+    assert len(seen) == len(set(seen)) == 45
+
+
 def test_a_correction_is_noted_on_the_page(world, client):
     article = publish(world, "Tin cần đính chính")
     services.correct_article(editor=world.editor, article_id=article.pk, note="Sửa ngày khởi công: 05/12.")
