@@ -186,6 +186,9 @@ class TestReportQueue:
             for _number in range(4):
                 person = make_user()
                 services.report_place(place=make_place(), reporter=person, problem="phone")
+            # Each report notifies the editors, which drops the bell's kept unread count (notices):
+            # one visit reads it again, so the count after grow() is the page's, not the bell's.
+            editor_client.get("/can-bo/tien-ich/bao-sai/")
 
         grow()
         assert_constant_queries(
