@@ -1,20 +1,22 @@
 """The home page's panel (smarthp.home): "Tổ dân phố 2: 41 / 60 hộ", and the citizen's own referral
 code (their phone number) to help a neighbour sign up.
 
-One query for the profile and its group; the group's figure is kept in the cache for
-CAMPAIGN_FIGURES_SECONDS (dropped when a resident saves their profile), so a miss costs two more.
+The profile and its group come from the home page's one read of the profile
+(smarthp.home.profile_row); the group's figure is kept in the cache for CAMPAIGN_FIGURES_SECONDS
+(dropped when a resident saves their profile), and a miss reads the group's kept count
+(campaigns.tallies): one query.
 """
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from citizens.models import Profile
 from citizens.phones import display_phone
+from smarthp import home
 from smarthp.home import Panel
 
-from . import figures
-from .models import Household
+from . import figures, tallies
+from .models import Tally
 
 
 @dataclass(frozen=True)
@@ -38,29 +40,18 @@ def group_covered(group_id, ward_id):
     found = cache.get(key)
     if found is not None:
         return found
-    rosters = figures.roster_counts(Household.objects.filter(group_id=group_id))
-    if group_id in rosters:
-        covered = rosters[group_id][1]
-    else:
-        counts = figures.group_counts(
-            figures.verified_profiles().filter(ward_id=ward_id, residential_group_id=group_id)
-        )
-        covered = counts.get(group_id, (0, 0, 0))[1]
+    tally = Tally.objects.filter(unit_id=ward_id, key=tallies.group_key(group_id)).values_list("covered", flat=True)
+    covered = tally.first()
+    if covered is None:  # not counted yet (a group added since the last recount)
+        tallies.refresh_groups(ward_id, [group_id])
+        covered = tally.first() or 0
     cache.set(key, covered, figures.figures_seconds() or 1)
     return covered
 
 
 def group_progress(request):
-    if not request.user.is_authenticated:
-        return None
-    row = (
-        Profile.objects.filter(user=request.user, residential_group__isnull=False)
-        .values(
-            "residential_group_id", "ward_id", "residential_group__name", "residential_group__smartphone_households"
-        )
-        .first()
-    )
-    if row is None:
+    row = home.profile_row(request)
+    if row is None or row["residential_group_id"] is None:
         return None
     return Progress(
         group_name=row["residential_group__name"],

@@ -9,23 +9,19 @@ every save of news bumps.
 
 from django.urls import reverse
 
+from smarthp import home
 from smarthp.home import Panel
 
 from . import selectors
 
 
 def profile_of(request):
-    """(ward code, ward name, EVN customer code) of the signed-in citizen, read once per request."""
-    if not hasattr(request, "_news_profile"):
-        from citizens.models import Profile
-
-        row = (
-            Profile.objects.filter(user_id=request.user.pk)
-            .values_list("ward_id", "ward__name", "evn_customer_code")
-            .first()
-        )
-        request._news_profile = row or (None, None, "")
-    return request._news_profile
+    """(ward code, ward name, EVN customer code) of the signed-in citizen, from the profile the home
+    page reads once per request for every panel (smarthp.home.profile_row)."""
+    row = home.profile_row(request)
+    if row is None:
+        return (None, None, "")
+    return row["ward_id"], row["ward__name"], row["evn_customer_code"]
 
 
 def panel(request):

@@ -5,7 +5,9 @@ AppConfig.ready(), a function of the request that returns a `Panel` or None (not
 person now). Panels appear in the order of `order`, then of registration.
 
 The home page is a citizen page: at most 8 queries in all (DESIGN §5), the layout's included. A
-panel function makes one query, two at most, and none for a visitor when it can avoid it.
+panel function makes one query, two at most, and none for a visitor when it can avoid it. The
+citizen's profile, which several panels need (the ward, the group, the EVN customer code), is read
+once for all of them: `profile_row(request)`.
 """
 
 from dataclasses import dataclass, field
@@ -35,6 +37,24 @@ def register(name, panel, *, order=50):
 
 def unregister(name):
     _contributions.pop(name, None)
+
+
+PROFILE_FIELDS = (
+    "ward_id", "ward__name", "evn_customer_code",
+    "residential_group_id", "residential_group__name", "residential_group__smartphone_households",
+)  # fmt: skip
+
+
+def profile_row(request):
+    """The signed-in person's profile as the panels read it (a dict of PROFILE_FIELDS), or None for
+    a visitor or someone without a profile: one query per request, whichever panels ask."""
+    if not request.user.is_authenticated:
+        return None
+    if not hasattr(request, "_home_profile"):
+        from citizens.models import Profile
+
+        request._home_profile = Profile.objects.filter(user_id=request.user.pk).values(*PROFILE_FIELDS).first()
+    return request._home_profile
 
 
 def panels_for(request):

@@ -117,3 +117,27 @@ def test_a_scheduled_article_reaches_the_home_page_only_when_due(world, client, 
     settings.NEWS_CACHE_SECONDS = 0
     publish(world, "Tin hẹn giờ", at=timezone.now() + datetime.timedelta(hours=1))
     assert "Tin hẹn giờ" not in client.get("/").content.decode()
+
+
+def test_a_citizen_with_a_ward_and_a_group_costs_8_queries_with_nothing_cached(world, client, settings):
+    """Every panel with something to show (news, the group's install progress, the bell) and an
+    empty cache: the profile is read once for all panels, the group's figure from its kept count."""
+    from django.core.cache import cache
+
+    from citizens.models import Profile
+    from government.models import ResidentialGroup
+    from tests.helpers import count_queries
+
+    settings.NEWS_CACHE_SECONDS = 0
+    group = ResidentialGroup.objects.create(unit=world.lechan, name="Tổ dân phố số 2", smartphone_households=60)
+    profile = Profile.objects.get(user=world.lan)
+    profile.residential_group, profile.street_address = group, "12 Lạch Tray"
+    profile.save()  # as the profile page saves it: the group's kept count follows
+    notice(world, "Thông báo Lê Chân", world.lechan)
+    client.force_login(world.lan)
+    client.get("/")  # per-process caches (site, translations)
+    cache.clear()
+    response, queries = count_queries(client, "/")
+    page = response.content.decode()
+    assert "Tổ dân phố số 2" in page and "/ 60" in page and "Thông báo Lê Chân" in page
+    assert len(queries) <= 8, "\n".join(sql[:120] for sql in queries)
