@@ -28,7 +28,9 @@ def _recount(people, phones=()):
         for ward, group, _key in people:
             _forget(ward, group)
 
-    transaction.on_commit(run)
+    # Robust: a recount that fails is logged, never the sign-in or the profile save that asked for
+    # it (the counts older than a day are recounted on read, and every night).
+    transaction.on_commit(run, robust=True)
 
 
 def _where(profile):
