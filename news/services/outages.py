@@ -59,7 +59,7 @@ def check_outage(*, kind, utility, area, wards, starts_at, ends_at, reason, curr
         raise NewsError(
             _(
                 "Lịch cắt theo kế hoạch phải được báo trước ít nhất %(days)s ngày (Thông tư 22/2020/TT-BCT). "
-                "Nếu là sự cố, hãy chọn loại \u201cSự cố, khẩn cấp\u201d."
+                "Nếu là sự cố, hãy chọn loại “Sự cố, khẩn cấp”."
             )
             % {"days": PLANNED_NOTICE_DAYS},
             field="starts_at",
