@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from government.models import AdministrativeUnit
+from smarthp.sql import aware
 from smarthp.text import search_key
 
 from .models import Article, ArticleCategory, ArticleStatus, Outage, Schedule, ScheduleKind, WardNotice
@@ -206,7 +207,7 @@ def _unfiltered_page(position):
         db.execute(sql, [values[name] for name in names])
         found = [dict(zip(LIST_FIELDS, row, strict=True)) for row in db.fetchall()]
     for row in found:
-        row["published_at"] = _aware(row["published_at"])
+        row["published_at"] = aware(row["published_at"])
         row["is_citywide"] = bool(row["is_citywide"])
     return found
 
@@ -225,7 +226,7 @@ def article_for(user, pk):
     if not found:
         raise Http404
     article = found[0]
-    article["published_at"], article["corrected_at"] = _aware(article["published_at"]), _aware(article["corrected_at"])
+    article["published_at"], article["corrected_at"] = aware(article["published_at"]), aware(article["corrected_at"])
     article["is_citywide"] = bool(article["is_citywide"])
     published = article["published_at"]
     article["is_public"] = article["status"] == ArticleStatus.PUBLISHED and published and published <= timezone.now()
@@ -370,7 +371,7 @@ def ward_summary(ward_code):
             name: reverse(f"news:{name}", args=[0]).removesuffix("0/") for name in ("notice", "outage", "article")
         }  # one reverse each, not one per row
         for kind, pk, title, t1, t2, text1, text2, flag in rows:
-            t1, t2 = _aware(t1), _aware(t2)
+            t1, t2 = aware(t1), aware(t2)
             if kind == "n":
                 summary["notices"].append(
                     {"pk": pk, "title": title, "is_urgent": bool(flag), "published_at": t1,
@@ -402,17 +403,6 @@ def _short(value, pattern):
     """A time as the home page writes it, in the city's time: kept in the cache with the rows, so
     the template does not format twenty dates on every visit."""
     return timezone.localtime(value).strftime(pattern) if value else ""
-
-
-def _aware(value):
-    """A raw cursor's datetime as the ORM would give it (SQLite hands back text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
 
 
 def city_notices(limit=3):

@@ -5,7 +5,6 @@ the SQL at a million dossiers: the rows come from `.values()`, their URLs from o
 placeholder, their labels from a table built once per language, their dates from strftime.
 """
 
-import datetime as dt
 import functools
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from government.models import Agency
+from smarthp.sql import aware
 
 from .models import Dossier, DossierStatus, Level, OnlineLevel, ProcedureField, overdue
 
@@ -192,15 +192,6 @@ def queue_table_rows(rows):
 LOOKUP_FIELDS = ("code", "status", "received_at", "due_at", "applicant_id", "secret", "procedure__name")
 
 
-def _aware(value):
-    # A raw cursor gets PostgreSQL's datetimes as they are, SQLite's as the UTC text the ORM would parse.
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
 @functools.cache
 def _lookup_sql():
     # The public lookup is the page anyone can hit: its query's SQL is the same for every code, so
@@ -224,8 +215,8 @@ def lookup_row(code):
         code=row["code"],
         procedure=row["procedure__name"],
         status=choice_label(DossierStatus, row["status"]),
-        received=_day(_aware(row["received_at"]), zone) or "–",
-        due=_day(_aware(row["due_at"]), zone) or "–",
+        received=_day(aware(row["received_at"]), zone) or "–",
+        due=_day(aware(row["due_at"]), zone) or "–",
         applicant_id=row["applicant_id"],
         secret=row["secret"],
     )
