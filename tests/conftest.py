@@ -171,4 +171,5 @@ def celery_worker(request, transactional_db, _celery_worker_process):
         pytest.fail("a test using celery_worker must be marked @pytest.mark.worker", pytrace=False)
     _celery_worker_process.app.control.purge()
     _celery_worker_process.start()
-    return _celery_worker_process
+    yield _celery_worker_process
+    _celery_worker_process.settle()  # before transactional_db flushes the tables

@@ -94,6 +94,30 @@ class CeleryWorker:
         self.stop()
         self.start()
 
+    def settle(self, timeout=30):
+        """Return once the worker holds no task and none waits for it, so the suite's flush after a
+        test does not race a task still writing (TRUNCATE against a task's row locks can deadlock).
+
+        The solo pool answers control messages only between tasks, so an answer means idle; a
+        worker that holds a task past `timeout`, or one scheduled for later, is stopped instead.
+        """
+        if not self.running:
+            self.app.control.purge()
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            purged = self.app.control.purge()
+            inspect = self.app.control.inspect(destination=[self.hostname], timeout=1.0)
+            held = inspect.reserved() or {}, inspect.scheduled() or {}
+            if not any(held):
+                continue  # no answer: a task is in hand
+            if any(tasks for answer in held for tasks in answer.values()):
+                break  # work for later that a purge cannot reach: stop the worker instead
+            if purged == 0:
+                return
+        self.stop()
+        self.app.control.purge()
+
     def ping(self, timeout=1.0):
         replies = self.app.control.ping(destination=[self.hostname], timeout=timeout)
         return any(self.hostname in reply for reply in replies)
