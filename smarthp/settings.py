@@ -89,7 +89,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "smarthp.urls"
 WSGI_APPLICATION = "smarthp.wsgi.application"
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -105,6 +104,7 @@ TEMPLATES = [
                 "smarthp.context_processors.portal",
                 "notices.context_processors.unread",
             ],
+            "builtins": ["smarthp.layout"],  # the layout's parts drawn once per language
         },
     },
 ]
