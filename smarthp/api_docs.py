@@ -14,6 +14,11 @@ worker, so its page alone allows inline styles and blob: workers.
 import copy
 
 from csp.decorators import csp_update
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -109,8 +114,69 @@ class BrowserSessionScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid", "description": "The portal's own pages."}
 
 
+# --- Drawn once ------------------------------------------------------------------------------------
+# A schema is the same for everyone until the code changes, and drawing one cost 0.2–0.4 s of CPU
+# (the YAML alone half of it): a request any visitor could repeat in a loop. So each answer is kept
+# in memory per language, format and version; a few keys in all, and the memo is bounded because
+# `?version=` and `?lang=` take any string.
+KEPT_MAX = 32
+_kept = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    _kept.clear()
+
+
+def _language():
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE  # an unknown ?lang= is answered from the default catalogue
+
+
+def _kept_response(key, draw):
+    """An HttpResponse of what `draw()` returned for `key`: (content, content type, headers)."""
+    kept = _kept.get(key)
+    if kept is None:
+        if len(_kept) >= KEPT_MAX:
+            _kept.clear()
+        kept = _kept[key] = draw()
+    content, content_type, headers = kept
+    return HttpResponse(content, content_type=content_type, headers=headers)
+
+
+def kept_view(view_class):
+    """allauth's own description views (/_allauth/openapi.json, .yaml), answered once per language;
+    they read nothing of the request."""
+    view = view_class.as_view()
+
+    def answer(request, *args, **kwargs):
+        def draw():
+            response = view(request, *args, **kwargs)
+            return response.content, response["Content-Type"], {"Content-Disposition": response["Content-Disposition"]}
+
+        return _kept_response((view_class.__name__, _language()), draw)
+
+    return answer
+
+
 class SchemaView(SpectacularAPIView):
-    pass
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        renderer, media_type = request.accepted_renderer, request.accepted_media_type
+
+        def draw():
+            response = super(SchemaView, self)._get_schema_response(request)
+            context = {"request": request, "response": response, "view": self}
+            content = renderer.render(response.data, media_type, context)
+            charset = renderer.charset
+            if isinstance(content, str):
+                content = content.encode(charset or "utf-8")
+            content_type = f"{media_type}; charset={charset}" if charset else media_type
+            return content, content_type, {"Content-Disposition": response["Content-Disposition"]}
+
+        return _kept_response(("schema", _language(), version, renderer.format, media_type), draw)
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

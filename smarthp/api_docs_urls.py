@@ -2,6 +2,7 @@
 /_allauth/app/v1/ with the portal's inputs: citizens.headless), allauth's own OpenAPI description
 (/_allauth/openapi.json), and the API's schema and documentation pages (smarthp.api_docs)."""
 
+from allauth.headless.spec import views as allauth_spec
 from django.urls import include, path
 
 from citizens.headless import app_urlpatterns
@@ -10,7 +11,9 @@ from . import api_docs
 
 headless = [
     path("app/", include((app_urlpatterns(), "headless"), namespace="app")),
-    path("", include("allauth.headless.spec.urls")),
+    # allauth's own description, its views drawn once per language (api_docs.kept_view)
+    path("openapi.yaml", api_docs.kept_view(allauth_spec.OpenAPIYAMLView), name="openapi_yaml"),
+    path("openapi.json", api_docs.kept_view(allauth_spec.OpenAPIJSONView), name="openapi_json"),
 ]
 
 urlpatterns = [
