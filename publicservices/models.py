@@ -101,6 +101,8 @@ class Procedure(models.Model):
         indexes = [
             # The catalogue's first page in name order without sorting every published procedure.
             models.Index(fields=["name", "id"], name="procedure_catalogue", condition=models.Q(is_active=True)),
+            # The agencies that have a published procedure (the catalogue's agency filter), probed one by one.
+            models.Index(fields=["agency"], name="procedure_published_agency", condition=models.Q(is_active=True)),
         ]
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")

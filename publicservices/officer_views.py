@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,20 +29,18 @@ COUNT_CAP = 1000
 class BoundedPage:
     """One page of a queue: its rows, whether there are more, and a count that stops at COUNT_CAP.
 
-    `rows` is the ordered queryset of the page's rows, `counted` the same filter without joins or
-    order: PostgreSQL counts it from the index alone (an ORDER BY in the count made it read the rows)."""
+    `dossiers` is a lists.QueueRows: two queries, their SQL compiled once per shape of queue."""
 
-    def __init__(self, rows, counted, number):
+    def __init__(self, dossiers, number):
         try:
             self.number = max(1, int(number or 1))
         except ValueError:
             self.number = 1
-        start = (self.number - 1) * PAGE_SIZE
-        found = lists.queue_rows(rows[start : start + PAGE_SIZE + 1])
+        found = dossiers.page((self.number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
         self.object_list = found[:PAGE_SIZE]
         self.has_next = len(found) > PAGE_SIZE
         self.has_previous = self.number > 1
-        self.count = counted.order_by()[: COUNT_CAP + 1].count()
+        self.count = dossiers.count(COUNT_CAP + 1)
         self.more_than_cap = self.count > COUNT_CAP
         self.count = min(self.count, COUNT_CAP)
 
@@ -88,6 +86,8 @@ def queue(request):
     agencies = {m.agency_id: m.agency for m in request.memberships if m.agency_id in agency_ids}
     chosen = request.GET.get("co-quan")
     scope = [int(chosen)] if chosen and chosen.isdigit() and int(chosen) in agencies else agency_ids
+    chosen = chosen if len(scope) == 1 and len(agency_ids) > 1 else ""
+    agencies = sorted(agencies.values(), key=lambda a: a.name)
     _label, statuses, order = TABS[tab]
     overdue_only = request.GET.get("han") == "qua-han"
     if overdue_only:
@@ -95,22 +95,22 @@ def queue(request):
         # status condition written twice made PostgreSQL expect a hundredth of the rows and sort
         # ten thousand of them (124 ms) instead of walking the due-date index (1 ms).
         statuses = [status for status in statuses if status in RUNNING]
-    counted = Dossier.objects.filter(agency_id__in=scope, status__in=statuses)
-    if overdue_only:
-        counted = counted.filter(due_at__lt=timezone.now())
-    rows = counted.order_by(order, "pk").values(*lists.QUEUE_FIELDS)
-    page = BoundedPage(rows, counted, request.GET.get("trang"))
+    kept = [("han", "qua-han")] if overdue_only else []
+    dossiers = lists.QueueRows(scope, statuses, order, overdue_only=overdue_only)
+    page = BoundedPage(dossiers, request.GET.get("trang"))
     return render(
         request,
         "publicservices/officer/queue.html",
         {
-            "tabs": [(key, label) for key, (label, _s, _o) in TABS.items()],
+            "tabs": lists.queue_tabs([(key, label) for key, (label, _s, _o) in TABS.items()], tab, chosen),
             "tab": tab,
             "page": page,
             "rows": lists.queue_table_rows(page.object_list),
-            "agencies": sorted(agencies.values(), key=lambda a: a.name),
-            "chosen": chosen if len(scope) == 1 and len(agency_ids) > 1 else "",
+            "agencies": agencies,
+            "agency_options": lists.options([(str(a.pk), a.name) for a in agencies], chosen),
             "overdue_only": overdue_only,
+            # The pages of this tab keep its filters.
+            "pager_query": urlencode([("tab", tab), *([("co-quan", chosen)] if chosen else []), *kept]),
         },
     )
 

@@ -19,7 +19,7 @@ from .limits import allow_lookup
 from .models import Dossier, DossierFile, DossierStatus, FileKind, Procedure, Rating
 from .services import DossierActionError
 
-PAGE_SIZE = 20
+PAGE_SIZE = lists.PAGE_SIZE
 
 
 def index(request):
@@ -27,14 +27,18 @@ def index(request):
     fields, agencies = lists.catalogue_choices()
     form = CatalogueFilterForm(request.GET or None, fields=fields, agencies=agencies)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.procedures(
+    # The form accepts only the slugs of these lists, so each chosen one has its id here.
+    field_ids = {slug: pk for slug, _name, pk in fields}
+    agency_ids = {slug: pk for slug, _name, pk in agencies}
+    rows = lists.CatalogueRows(
         query=data.get("q", ""),
-        field=data.get("linh_vuc"),
+        field_id=field_ids.get(data.get("linh_vuc")),
         level=data.get("cap", ""),
-        agency=data.get("co_quan"),
+        agency_id=agency_ids.get(data.get("co_quan")),
         online=data.get("truc_tuyen", False),
-    ).order_by("name", "pk")
-    page = Paginator(rows.values(*lists.PROCEDURE_FIELDS), PAGE_SIZE).get_page(request.GET.get("trang"))
+        number=request.GET.get("trang"),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
     page.object_list = lists.procedure_rows(page.object_list, fields, agencies)
     query = request.GET.copy()
     query.pop("trang", None)
