@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from government import access
 from government.models import Agency, AgencyKind, Membership, Role
+from notices.selectors import UNREAD_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,65 @@ def test_facts_of_another_person_are_never_used(client, officer, make_user, agen
     session[access.SESSION_KEY] = {**facts, "version": access.access_version(citizen.pk)}
     session.save()
     assert client.get(URL).status_code == 404
+
+
+def _queries_of(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_after_the_cache_is_emptied_the_facts_are_checked_not_written_again(signed_in, officer):
+    """The cache lost the version: the rows are read again and, being what the session says, the
+    session is not written and the next request needs neither."""
+    from django.core.cache import cache
+
+    cache.clear()
+    first = _queries_of(signed_in)
+    assert any("government_membership" in sql for sql in first)
+    assert not any(sql.startswith("UPDATE") and "django_session" in sql for sql in first)
+    cache.delete(UNREAD_KEY % officer.pk)  # the bell's own count is not what is measured
+    second = _queries_of(signed_in)
+    assert not any("government_membership" in sql or "mfa_authenticator" in sql for sql in second)
+
+
+def test_after_the_cache_is_emptied_a_change_still_shows_at_once(signed_in, officer, agency):
+    from django.core.cache import cache
+
+    cache.clear()
+    with connection.cursor() as cursor:  # no signal: only the rows tell
+        cursor.execute("UPDATE government_membership SET is_active = %s WHERE user_id = %s", [False, officer.pk])
+    assert signed_in.get(URL).status_code == 404
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE government_membership SET is_active = %s WHERE user_id = %s", [True, officer.pk])
+    cache.clear()
+    assert signed_in.get(URL).status_code == 200
+
+
+def test_after_the_cache_is_emptied_a_removed_second_factor_is_required_again(signed_in, officer):
+    from django.core.cache import cache
+
+    cache.clear()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM mfa_authenticator WHERE user_id = %s", [officer.pk])
+    response = signed_in.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_change_made_while_the_facts_are_checked_is_not_overwritten(signed_in, officer, monkeypatch):
+    """The version a change sets while a request compares the rows wins: the next request reads
+    again under it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    original = access.has_second_factor
+
+    def meanwhile(user):
+        access.bump_access(user.pk)  # a change of this person's roles, just then
+        return original(user)
+
+    monkeypatch.setattr(access, "has_second_factor", meanwhile)
+    assert signed_in.get(URL).status_code == 200
+    monkeypatch.setattr(access, "has_second_factor", original)
+    assert cache.get(access._version_key(officer.pk)) != signed_in.session[access.SESSION_KEY]["version"]
+    assert any("government_membership" in sql for sql in _queries_of(signed_in))
