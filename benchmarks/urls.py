@@ -9,5 +9,6 @@ urlpatterns = [
     path("bench/bare/", views.bare, name="bench-bare"),
     path("bench/shell/", views.shell, name="bench-shell"),
     path("bench/bare-user/", views.bare_signed_in, name="bench-bare-user"),
+    path("bench/officer-shell/", views.officer_shell, name="bench-officer-shell"),
     path("", include("smarthp.urls")),
 ]
