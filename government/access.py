@@ -14,6 +14,8 @@ commits: a request that read the old rows while the change was being written can
 under the new number. Writes that bypass models and querysets (raw SQL, bulk_create) must call
 `bump_access(user_id, ...)` themselves; if they forget, the lifetime still bounds the staleness.
 Services check roles against the database again before any write (feedback.officer_access.roles_for).
+A cache that lost the version (emptied, restarted, unreachable) costs the two queries, not a session
+write: facts the rows confirm keep their version (`_adopt`).
 """
 
 import functools
