@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Value, Window
+from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -176,37 +177,35 @@ def _catalogue_sql(vendor, shape):
         agency_id=markers.get("agency"),
         online="online" in shape,
     )
-    listed = rows.values(*PROCEDURE_FIELDS)
-    if "key" in shape:
-        listed = rows.annotate(total=Window(Count("pk"))).values(*PROCEDURE_FIELDS, "total")
-    listed = Compiled.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
     sql, params = rows.order_by().values("pk").query.sql_with_params()
-    return listed, Compiled(f"SELECT COUNT(*) FROM ({sql}) subquery", params, markers)  # noqa: S608 - the ORM's SQL
+    counted = f"SELECT COUNT(*) FROM ({sql}) subquery"  # noqa: S608 - the ORM's SQL, values bound
+    total = Window(Count("pk")) if "key" in shape else RawSQL(counted, params)  # noqa: S611 - the same
+    listed = rows.annotate(total=total).values(*PROCEDURE_FIELDS, "total")
+    listed = Compiled.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
+    return listed, Compiled(counted, params, markers)
 
 
 class CatalogueRows:
     """The catalogue's filtered procedures for a Paginator: count() and slices run the SQL compiled
     for this set of filters (the same rows as catalogue_rows(...).values(*PROCEDURE_FIELDS)).
 
-    With a search, count() reads the page asked for (`number`, as Paginator.get_page() takes it)
-    together with the count, and the Paginator's slice of that page is served from it: one query,
-    two when that page is past the last one."""
+    count() reads the page asked for (`number`, as Paginator.get_page() takes it) with the count,
+    and the Paginator's slice of that page is served from it: one query, two when that page is
+    past the last one."""
 
     def __init__(self, *, query="", field_id=None, level="", agency_id=None, online=False, number=None):
         key = search_key(query) if query else ""
         self.values = {"key": like(key), "field": field_id, "level": level, "agency": agency_id}
         shape = frozenset(name for name, value in self.values.items() if value not in ("", None))
-        self.windowed = bool(key)
         self.listed, self.counted = _catalogue_sql(connection.vendor, shape | ({"online"} if online else set()))
         self.read = None  # (start, rows) of the page read with the count
+        self.total = None
         try:
             self.asked = max(0, (int(number) - 1) * PAGE_SIZE)
         except (TypeError, ValueError):
             self.asked = 0
 
     def count(self):
-        if not self.windowed:
-            return self.counted.value(self.values)
         rows = self._rows(self.asked, PAGE_SIZE)
         self.read = (self.asked, rows)
         if rows:
@@ -224,7 +223,7 @@ class CatalogueRows:
     def _rows(self, start, size):
         rows = self.listed.rows({**self.values, "limit": size, "offset": start}, booleans=BOOLEANS)
         for row in rows:
-            self.total = row.pop("total", None)
+            self.total = row.pop("total")
         return rows
 
 
@@ -258,17 +257,21 @@ def queue_querysets(agency_ids, statuses, order, overdue_before=None):
 
 @functools.cache
 def _queue_sql(vendor, statuses, order, overdue_only, agencies):
-    """(rows, capped count) compiled for a tab, with or without the overdue filter, for this many agencies."""
+    """(rows with their capped count, the capped count alone) compiled for a tab, with or without
+    the overdue filter, for this many agencies. The rows carry the count (`total`, a subquery run
+    once): one query, where the count alone is needed only for a page past the last one."""
     ids = [id_marker(number) for number in range(agencies)]
     markers = {f"agency{number}": marker for number, marker in enumerate(ids)}
+    markers["cap"] = id_marker(agencies)
     if overdue_only:
         markers["now"] = moment_marker()
     rows, counted = queue_querysets(ids, statuses, order, markers.get("now"))
-    listed = Compiled.of(rows, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
     sql, params = counted.query.sql_with_params()
     capped = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) subquery"  # noqa: S608 - the ORM's SQL, values bound
-    capped = Compiled(capped, params, markers, tail_names=("limit",))
-    return listed, capped
+    params = (*params, markers["cap"])
+    listed = rows.annotate(total=RawSQL(capped, params))  # noqa: S611 - the ORM's SQL, values bound
+    listed = Compiled.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
+    return listed, Compiled(capped, params, markers)
 
 
 class QueueRows:
@@ -286,16 +289,15 @@ class QueueRows:
         if not self.empty:
             self.listed, self.capped = _queue_sql(connection.vendor, tuple(statuses), order, overdue_only, len(scope))
 
-    def page(self, start, size):
-        """queue_rows() of `size` rows from `start`."""
+    def page(self, start, size, cap):
+        """(queue_rows() of `size` rows from `start`, how many there are counting no further than `cap`)."""
         if self.empty:
-            return []
-        values = {**self.values, "limit": size, "offset": start}
-        return queue_rows(self.listed.rows(values, datetimes=("submitted_at", "due_at", "finished_at")), self.now)
-
-    def count(self, cap):
-        """How many, counting no further than `cap`."""
-        return 0 if self.empty else self.capped.value({**self.values, "limit": cap})
+            return [], 0
+        values = {**self.values, "limit": size, "offset": start, "cap": cap}
+        rows = self.listed.rows(values, datetimes=("submitted_at", "due_at", "finished_at"))
+        if not rows:  # past the last page, or none at all
+            return [], 0 if start == 0 else self.capped.value(values)
+        return queue_rows(rows, self.now), rows[0]["total"]
 
 
 def queue_rows(rows, now=None):

@@ -29,18 +29,18 @@ COUNT_CAP = 1000
 class BoundedPage:
     """One page of a queue: its rows, whether there are more, and a count that stops at COUNT_CAP.
 
-    `dossiers` is a lists.QueueRows: two queries, their SQL compiled once per shape of queue."""
+    `dossiers` is a lists.QueueRows: one query (two past the last page), its SQL compiled once per
+    shape of queue."""
 
     def __init__(self, dossiers, number):
         try:
             self.number = max(1, int(number or 1))
         except ValueError:
             self.number = 1
-        found = dossiers.page((self.number - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+        found, self.count = dossiers.page((self.number - 1) * PAGE_SIZE, PAGE_SIZE + 1, COUNT_CAP + 1)
         self.object_list = found[:PAGE_SIZE]
         self.has_next = len(found) > PAGE_SIZE
         self.has_previous = self.number > 1
-        self.count = dossiers.count(COUNT_CAP + 1)
         self.more_than_cap = self.count > COUNT_CAP
         self.count = min(self.count, COUNT_CAP)
 
