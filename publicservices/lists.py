@@ -46,11 +46,17 @@ def choice_label(choices, value):
     """get_FOO_display() for `value` of these TextChoices in the active language. Django's hashes
     every lazy label (a gettext call each) on every call; one language's labels never change while
     the process runs, so they are worked out once per language."""
+    return choice_labels(choices).get(value, value)
+
+
+def choice_labels(choices):
+    """{value: label} of these TextChoices in the active language (for a loop over rows: asking
+    for the active language costs a few microseconds each time)."""
     key = (choices, get_language())
     labels = _LABELS.get(key)
     if labels is None:
         labels = _LABELS[key] = {choice: str(label) for choice, label in choices.choices}
-    return labels.get(value, value)
+    return labels
 
 
 def url_maker(name):
@@ -109,16 +115,17 @@ def procedure_rows(rows, fields, agencies):
     field_names = {pk: name for _slug, name, pk in fields}
     agency_names = {pk: name for _slug, name, pk in agencies}
     url = url_maker("publicservices:procedure")
+    levels, online_levels = choice_labels(Level), choice_labels(OnlineLevel)
     result = []
     for row in rows:
         online = row["is_active"] and row["online"] and row["online_level"] != OnlineLevel.NONE
-        meta = [row["code"], field_names.get(row["field_id"], ""), choice_label(Level, row["level"])]
+        meta = [row["code"], field_names.get(row["field_id"], ""), levels.get(row["level"], row["level"])]
         if row["agency_id"] in agency_names:
             meta.append(agency_names[row["agency_id"]])
         row.update(
             url=url(row["code"]),
             meta=" · ".join(meta),
-            online_label=choice_label(OnlineLevel, row["online_level"]) if online else "",
+            online_label=online_levels.get(row["online_level"], row["online_level"]) if online else "",
             full=row["online_level"] == OnlineLevel.FULL,
         )
         result.append(row)

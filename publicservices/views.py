@@ -14,7 +14,7 @@ from government.models import Agency
 
 from . import lists, selectors, services, stats
 from .access import dossier_access
-from .forms import CatalogueFilterForm, LookupForm, RatingForm, SupplementForm, WithdrawForm
+from .forms import CatalogueFilterForm, LookupForm, RatingForm, SupplementForm, WithdrawForm, catalogue_filters
 from .limits import allow_lookup
 from .models import Dossier, DossierFile, DossierStatus, FileKind, Procedure, Rating
 from .services import DossierActionError
@@ -25,9 +25,8 @@ PAGE_SIZE = lists.PAGE_SIZE
 def index(request):
     """The catalogue: search without diacritics, filters by field, level, agency and online submission."""
     fields, agencies = lists.catalogue_choices()
-    form = CatalogueFilterForm(request.GET or None, fields=fields, agencies=agencies)
-    data = form.cleaned_data if form.is_valid() else {}
-    # The form accepts only the slugs of these lists, so each chosen one has its id here.
+    data, shown = catalogue_filters(request.GET, fields=fields, agencies=agencies)
+    # The filters accept only the slugs of these lists, so each chosen one has its id here.
     field_ids = {slug: pk for slug, _name, pk in fields}
     agency_ids = {slug: pk for slug, _name, pk in agencies}
     rows = lists.CatalogueRows(
@@ -46,10 +45,10 @@ def index(request):
         request,
         "publicservices/index.html",
         {
-            "form": form,
-            "q": form["q"].value() or "",
+            "filters": CatalogueFilterForm.base_fields,  # the labels
+            "q": shown,
             "field_options": lists.options([("", _("Tất cả")), *fields], data.get("linh_vuc", "")),
-            "level_options": lists.options(form.fields["cap"].choices, data.get("cap", "")),
+            "level_options": lists.options(CatalogueFilterForm.base_fields["cap"].choices, data.get("cap", "")),
             "agency_options": lists.options([("", _("Tất cả")), *agencies], data.get("co_quan", "")),
             "online_only": data.get("truc_tuyen", False),
             "page": page,

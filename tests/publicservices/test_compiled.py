@@ -221,3 +221,44 @@ def test_the_queue_stays_constant_with_two_agencies(client, w):
     for query in ("?tab=dang-xu-ly", "?tab=dang-xu-ly&han=qua-han", f"?tab=dang-xu-ly&co-quan={w.other.pk}"):
         assert_constant_queries(client, url + query, grow=grow, max_queries=OFFICER_PAGE_MAX_QUERIES)
     assert count_queries(client, url + "?tab=ket-thuc&han=qua-han")[0].status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "trang=2",
+        "q=khai+sinh",
+        "q=++khai+sinh++&trang=3",
+        "q=" + "a" * 100,
+        "q=" + "a" * 101,
+        "q=+" + "a" * 100 + "+",
+        "q=a%00b",
+        "q=%20%20",
+        "linh_vuc=tu-phap&cap=ward&co_quan=so-giao-duc-va-dao-tao&truc_tuyen=on",
+        "linh_vuc=khong-co",
+        "cap=province",
+        "co_quan=ubnd-11383",
+        "linh_vuc=&cap=&co_quan=",
+        "linh_vuc=giao-duc&linh_vuc=tu-phap",
+        "linh_vuc=khong-co&linh_vuc=tu-phap",
+        "truc_tuyen=",
+        "truc_tuyen=0",
+        "truc_tuyen=false",
+        "truc_tuyen=FALSE",
+        "truc_tuyen=True",
+        "truc_tuyen=off",
+        "q=x&truc_tuyen=on&cap=city&linh_vuc=giao-duc",
+        "other=1",
+    ],
+)
+def test_catalogue_filters_are_what_the_form_cleans(w, query):
+    from django.http import QueryDict
+
+    from publicservices.forms import CatalogueFilterForm, catalogue_filters
+
+    fields, agencies = lists.catalogue_choices()
+    data = QueryDict(query)
+    form = CatalogueFilterForm(data or None, fields=fields, agencies=agencies)
+    expected = form.cleaned_data if form.is_valid() else {}
+    assert catalogue_filters(data, fields=fields, agencies=agencies) == (expected, form["q"].value() or "")
