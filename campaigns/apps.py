@@ -11,7 +11,7 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from citizens.models import Profile
         from government import desk
@@ -19,7 +19,8 @@ class CampaignsConfig(AppConfig):
 
         from . import desk as campaign_desk
         from . import home as campaign_home
-        from . import signals
+        from . import reads, signals
+        from .models import Campaign, Deadline
 
         desk.register("campaigns", roles=campaign_desk.ROLES, sections=campaign_desk.sections, nav=campaign_desk.nav)
         home.register("campaigns", campaign_home.panel, order=40)
@@ -29,3 +30,11 @@ class CampaignsConfig(AppConfig):
         post_save.connect(signals.user_saved, sender=get_user_model(), dispatch_uid="campaigns-user")
         post_delete.connect(signals.user_deleted, sender=get_user_model(), dispatch_uid="campaigns-user-deleted")
         user_logged_in.connect(signals.user_signed_in, dispatch_uid="campaigns-signed-in")
+        # The campaign in force and its deadlines are memoised under a version (campaigns.reads).
+        for model in (Campaign, Deadline):
+            post_save.connect(reads.campaign_changed, sender=model, dispatch_uid=f"campaigns-version-{model.__name__}")
+            post_delete.connect(
+                reads.campaign_changed, sender=model, dispatch_uid=f"campaigns-version-{model.__name__}-deleted"
+            )
+        units = Campaign.units.through
+        m2m_changed.connect(reads.campaign_changed, sender=units, dispatch_uid="campaigns-version-units")

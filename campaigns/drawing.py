@@ -10,11 +10,15 @@ import math
 import threading
 
 import shapely
+from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from government.geo import boundary_shape
 from government.models import AdministrativeUnit, GeoDataVersion
 
 from .figures import rate_level
+from .officer_views.rows import escape
 
 CHART_WIDTH, CHART_HEIGHT = 640, 220
 MAP_WIDTH = 640
@@ -61,6 +65,47 @@ def weekly_chart(points):
         "left": left,
         "label_y": CHART_HEIGHT - 8,
     }
+
+
+def weekly_chart_html(chart):
+    """The chart's <figure> (weekly_chart()) as HTML, with the markup and msgids its template had:
+    the template engine spent about 0.2 ms on each of its dozen bars. Every text is escaped."""
+    if not chart:
+        return ""
+    if chart["use_rate"]:
+        # The template's msgid: {% translate %} doubles a percent sign, and undoes it after.
+        caption = _("Tỷ lệ hộ đã có người đăng ký theo tuần (%%)").replace("%%", "%")
+    else:
+        caption = _("Số hộ đã có người đăng ký theo tuần")
+    week_title = _("Tuần từ %(week)s: %(covered)s hộ")
+    decimal = get_format("DECIMAL_SEPARATOR")
+    left, width = chart["left"], chart["width"]
+    ticks = "".join(
+        f'<line x1="{left}" x2="{width}" y1="{tick["y"]}" y2="{tick["y"]}" class="chart-grid"></line>'
+        f'<text x="{left - 6}" y="{tick["y"]}" class="chart-axis" text-anchor="end" dominant-baseline="middle">'
+        f"{tick['label']}</text>"
+        for tick in chart["axis"]
+    )
+    bars = []
+    for bar in chart["bars"]:
+        label = escape(bar["label"])
+        title = escape(week_title % {"week": bar["label"], "covered": bar["covered"]})
+        if bar["rate"] is not None:
+            title += f" ({bar['rate']:.1f}%)".replace(".", decimal)
+        bars.append(
+            f"    <g>\n      <title>{title}</title>\n"
+            f'      <rect x="{bar["x"]}" y="{bar["y"]}" width="{bar["width"]}" height="{bar["height"]}"'
+            f' class="bar-level-{bar["level"]}"></rect>\n'
+            f'      <text x="{bar["label_x"]}" y="{chart["label_y"]}" text-anchor="middle" class="chart-axis">'
+            f"{label}</text>\n    </g>\n"
+        )
+    return mark_safe(  # noqa: S308 - every text escaped above; the rest are numbers
+        '<figure class="chart">\n'
+        f'  <figcaption id="chart-weekly-title">{escape(caption)}</figcaption>\n'
+        f'  <svg viewBox="0 0 {width} {chart["height"]}" role="img" aria-labelledby="chart-weekly-title"'
+        ' class="week-chart" preserveAspectRatio="xMinYMin meet">\n'
+        f"    {ticks}\n{''.join(bars)}  </svg>\n</figure>"
+    )
 
 
 # --- The city's map ------------------------------------------------------------------------------

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Consent, ConsentPurpose, Profile
-from government.models import AdministrativeUnit, ResidentialGroup
+from government.models import AdministrativeUnit
 
-from .models import Audience, Campaign, HouseholdPhone, Snapshot, Workplace
+from .models import Audience, HouseholdPhone
 
 ACTIVE_DAYS = 30
 HOW_COUNTED = [
@@ -86,7 +86,7 @@ def verified_profiles():
     return Profile.objects.filter(user__phone_verified=True, user__is_active=True)
 
 
-def _home_key_expression():
+def home_key_expression():
     from django.db.models import Case, When
 
     return Case(
@@ -114,7 +114,7 @@ def group_counts(profiles):
     """{group id or None: (registered, homes, active)} over `profiles` (one GROUP BY)."""
     since = timezone.now() - dt.timedelta(days=ACTIVE_DAYS)
     rows = (
-        profiles.annotate(home=_home_key_expression())
+        profiles.annotate(home=home_key_expression())
         .values("residential_group_id")
         .annotate(
             registered=Count("pk"),
@@ -230,28 +230,37 @@ class WardFigures:
 
 def campaign_for(unit_code, today=None):
     """The campaign in force for a unit, with the deadline per audience that applies to it (the
-    unit's own date first, else the campaign's); None when there is none. Two queries."""
+    unit's own date first, else the campaign's); None when there is none. One query, memoised
+    for the day under the campaigns' version (campaigns.reads: any save of a campaign, its units
+    or a deadline makes a new one)."""
+    from . import reads
+
     today = today or timezone.localdate()
-    campaign = (
-        Campaign.objects.filter(starts_on__lte=today)
-        .filter(Q(units__code=unit_code) | Q(units__isnull=True))
-        .order_by("-starts_on", "-id")
-        .first()
-    )
-    if campaign is None:
+    key = f"campaigns:campaign:{unit_code}:{today.isoformat()}"
+    found = cache.get_many([reads.CAMPAIGN_VERSION_KEY, key])
+    version = found.get(reads.CAMPAIGN_VERSION_KEY) or reads.bump_campaign_version()
+    if key in found and found[key][0] == version:
+        return found[key][1]
+    campaign = campaign_from_rows(reads.campaign_rows(unit_code, today))
+    cache.set(key, (version, campaign), 24 * 3600)
+    return campaign
+
+
+def campaign_from_rows(rows):
+    """campaign_for()'s dict from reads.campaign_rows()."""
+    if not rows:
         return None
     deadlines = {}
-    for deadline in campaign.deadlines.filter(Q(unit_id=unit_code) | Q(unit__isnull=True)).order_by("unit_id"):
-        # Ordered so that a unit's own date (unit set) comes after the city's and replaces it.
-        if deadline.unit_id is None:
-            deadlines.setdefault(deadline.audience, deadline.due_on)
-        else:
-            deadlines[deadline.audience] = deadline.due_on
+    for _pk, _name, _target, _starts, audience, _unit, due_on in sorted(rows, key=lambda r: r[5] is not None):
+        # The city's dates first, then the unit's own date replaces its audience's.
+        if audience is not None:
+            deadlines[audience] = due_on
+    pk, name, target_percent, starts_on = rows[0][:4]
     return {
-        "pk": campaign.pk,
-        "name": campaign.name,
-        "target_percent": campaign.target_percent,
-        "starts_on": campaign.starts_on,
+        "pk": pk,
+        "name": name,
+        "target_percent": target_percent,
+        "starts_on": starts_on,
         "deadlines": deadlines,
     }
 
@@ -265,54 +274,69 @@ def forget_ward(*unit_codes):
 
 
 def ward_figures(unit, *, use_cache=True):
-    """Every figure of the ward's page (see the module docstring); cached briefly."""
+    """Every figure of the ward's page (see the module docstring); cached briefly, and kept only
+    while the campaigns' version (campaigns.reads) is the one they were computed under."""
+    from . import reads
+
     ttl = figures_seconds()
     key = _ward_key(unit.pk)
-    if use_cache and ttl > 0:
-        found = cache.get(key)
-        if found is not None:
-            return found
+    version = None
+    if ttl > 0:
+        found = cache.get_many([key, reads.CAMPAIGN_VERSION_KEY]) if use_cache else {}
+        version = found.get(reads.CAMPAIGN_VERSION_KEY) or cache.get(reads.CAMPAIGN_VERSION_KEY)
+        version = version or reads.bump_campaign_version()
+        if key in found and found[key][0] == version:
+            return found[key][1]
     figures = compute_ward(unit)
     if ttl > 0:
-        cache.set(key, figures, ttl)
+        cache.set(key, (version, figures), ttl)
     return figures
 
 
 def compute_ward(unit):
     """The ward's figures from its kept counts (campaigns.tallies: recounted as registrations
-    change), the groups' surveys and the campaign. A constant handful of queries."""
-    from . import tallies
+    change), the groups' surveys and the campaign: two queries (reads.unit_rows, and the campaign
+    when it is not memoised), a third and a recount when a count is missing or too old."""
+    from . import reads, tallies
 
     campaign = campaign_for(unit.pk)
     target = campaign["target_percent"] if campaign else 100
-    groups = [
-        GroupRow(
-            pk=g["pk"],
-            name=g["name"],
-            households=g["households"],
-            smartphone_households=g["smartphone_households"],
-            surveyed_on=g["surveyed_on"],
-            leader_name=g["leader_name"],
-            target_percent=target,
-        )
-        for g in ResidentialGroup.objects.filter(unit=unit)
-        .order_by("name")
-        .values("pk", "name", "households", "smartphone_households", "surveyed_on", "leader_name")
-    ]
-    places = list(Workplace.objects.filter(unit=unit).order_by("name").values("pk", "name", "kind", "headcount"))
-    counts = tallies.of_unit(unit.pk, [row.pk for row in groups], [place["pk"] for place in places])
-    for row in groups:
-        tally = counts[tallies.group_key(row.pk)]
-        row.registered, row.covered, row.active, row.roster = (
-            tally["registered"],
-            tally["covered"],
-            tally["active"],
-            tally["roster"],
-        )
+    rows = reads.unit_rows(unit.pk)
+    cutoff = timezone.now() - tallies.MAX_AGE
+    if not any(row["kind"] == "n" for row in rows) or any(
+        row["refreshed_at"] is None or row["refreshed_at"] < cutoff for row in rows
+    ):
+        tallies.refresh_unit(unit.pk)
+        rows = reads.unit_rows(unit.pk)
+    groups, places, without_group = [], [], 0
+    for row in rows:
+        if row["kind"] == "g":
+            groups.append(
+                GroupRow(
+                    pk=row["pk"],
+                    name=row["name"],
+                    households=row["households"],
+                    smartphone_households=row["smartphone_households"],
+                    surveyed_on=row["surveyed_on"],
+                    leader_name=row["leader_name"],
+                    target_percent=target,
+                    registered=row["registered"] or 0,
+                    covered=row["covered"] or 0,
+                    active=row["active"] or 0,
+                    roster=row["roster"],
+                )
+            )
+        elif row["kind"] == "w":
+            places.append(row)
+        else:
+            without_group = row["registered"] or 0
     ranked = sorted(groups, key=lambda r: (-(r.rate if r.rate is not None else -1), -r.covered, r.name))
     for position, row in enumerate(ranked, 1):
         row.rank = position
-    workplaces = workplace_rows(places, counts)
+    workplaces = workplace_rows(
+        [{"pk": p["pk"], "name": p["name"], "kind": p["leader_name"], "headcount": p["households"]} for p in places],
+        {tallies.workplace_key(p["pk"]): p for p in places},
+    )
     totals = {
         "households": sum(r.households or 0 for r in groups),
         "smartphone_households": sum(r.smartphone_households or 0 for r in groups),
@@ -327,7 +351,7 @@ def compute_ward(unit):
         unit_name=unit.name,
         groups=ranked,
         workplaces=workplaces,
-        without_group=counts[tallies.NO_GROUP]["registered"],
+        without_group=without_group,
         computed_at=timezone.now(),
         campaign=campaign,
         totals=totals,
@@ -348,8 +372,8 @@ def workplace_rows(places, counts):
                 name=place["name"],
                 kind_label=WorkplaceKind(place["kind"]).label,
                 headcount=place["headcount"],
-                registered=tally["registered"],
-                active=tally["active"],
+                registered=tally["registered"] or 0,
+                active=tally["active"] or 0,
             )
         )
     return rows
@@ -373,27 +397,19 @@ class HelperRow:
 
 
 def helpers(unit, limit=50):
-    """The helpers of the ward's residents, most households first (two queries)."""
-    rows = list(
-        verified_profiles()
-        .filter(ward=unit, referral_code__startswith="+84")
-        .annotate(home=_home_key_expression())
-        .values("referral_code")
-        .annotate(households=Count("home", distinct=True), people=Count("pk"))
-        .order_by("-households", "referral_code")[:limit]
-    )
-    phones = [row["referral_code"] for row in rows]
+    """The helpers of the ward's residents, most households first, from their kept counts
+    (campaigns.tallies), named where they agreed (two queries)."""
+    from .tallies import top_helpers
+
+    rows = top_helpers(unit.pk, limit)
     names = dict(
         get_user_model()
-        .objects.filter(phone__in=phones)
+        .objects.filter(phone__in=[code for code, _homes, _people in rows])
         .annotate(named=consent_subquery("pk"))
         .filter(named=True)
         .values_list("phone", "full_name")
     )
-    return [
-        HelperRow(row["referral_code"], names.get(row["referral_code"], ""), row["households"], row["people"])
-        for row in rows
-    ]
+    return [HelperRow(code, names.get(code, ""), homes, people) for code, homes, people in rows]
 
 
 # --- The city -----------------------------------------------------------------------------------
@@ -425,32 +441,22 @@ def city_figures(*, use_cache=True):
         found = cache.get("campaigns:city")
         if found is not None:
             return found
-    from .models import Tally
-    from .tallies import refresh_stale_units
+    from . import reads, tallies
 
-    refresh_stale_units()
+    cutoff = timezone.now() - tallies.MAX_AGE
+    found = reads.city_rows(cutoff)
+    stale = [code for code, *_figures, stale in found if stale]
+    if stale:
+        # A group without a count, or with one older than a day: recount its unit, then read again.
+        for code in stale:
+            tallies.refresh_unit(code)
+        found = reads.city_rows(cutoff)
     # The kinds' labels once: get_kind_display() hashes the lazy choices for each of 114 units.
     kinds = {value: str(label) for value, label in AdministrativeUnit._meta.get_field("kind").flatchoices}
     units = {
-        code: UnitRow(code, name, kinds.get(kind, kind))
-        for code, name, kind in AdministrativeUnit.objects.order_by("name", "code").values_list("code", "name", "kind")
+        code: UnitRow(code, name, kinds.get(kind, kind), groups, smart, registered, covered)
+        for code, name, kind, groups, smart, registered, covered, _stale in found
     }
-    # Two GROUP BY queries of 114 rows: the surveys, and the groups' kept counts (campaigns.tallies).
-    for row in (
-        ResidentialGroup.objects.values("unit_id")
-        .annotate(n=Count("pk"), smart=Sum("smartphone_households"))
-        .order_by()
-    ):
-        units[row["unit_id"]].groups = row["n"]
-        units[row["unit_id"]].smartphone_households = row["smart"] or 0
-    for row in (
-        Tally.objects.filter(group__isnull=False)
-        .values("unit_id")
-        .annotate(registered=Sum("registered"), covered=Sum("covered"))
-        .order_by()
-    ):
-        units[row["unit_id"]].registered = row["registered"] or 0
-        units[row["unit_id"]].covered = row["covered"] or 0
     result = (list(units.values()), timezone.now())
     if ttl > 0:
         cache.set("campaigns:city", result, ttl)
@@ -467,11 +473,9 @@ def week_start(day):
 def weekly_series(unit_code, figures, weeks=12):
     """[(week start, covered, rate)] for the chart: the stored snapshots, then this week's live figure."""
     this_week = week_start(timezone.localdate())
-    past = (
-        Snapshot.objects.filter(unit_id=unit_code, group__isnull=True, week__lt=this_week)
-        .order_by("-week")
-        .values_list("week", "covered", "smartphone_households")[: weeks - 1]
-    )
+    from .reads import snapshot_rows
+
+    past = snapshot_rows(unit_code, this_week, weeks - 1)
     points = [(week, covered, rate(covered, smart)) for week, covered, smart in past][::-1]
     points.append((this_week, figures.totals["covered"], figures.totals["rate"]))
     return points

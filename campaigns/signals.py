@@ -1,7 +1,8 @@
 """Fresh figures after a registration: a resident's profile saved or deleted, or their account's
-phone verified, changed or switched off, recounts what they count in (campaigns.tallies) and drops
-the cached figures of their ward and group, so the campaign page and the home panel move at once.
-A sign-in recounts the person's group (the 30-day sign-in figure)."""
+phone verified, changed or switched off, recounts what they count in (campaigns.tallies: their
+group, workplace and helper) and drops the cached figures of their ward and group, so the
+campaign page and the home panel move at once. A sign-in recounts the person's group (the 30-day
+sign-in figure)."""
 
 from django.core.cache import cache
 from django.db import transaction
@@ -16,15 +17,16 @@ def _forget(ward_id, group_id):
         cache.delete(group_key(group_id))
 
 
-def _recount(people, phones=()):
+def _recount(people, phones=(), helpers=()):
     """After the commit: recount, then drop the cached figures of every ward and group touched."""
     people = {person for person in people if person[0] or person[2]}
     phones = [phone for phone in phones if phone]
-    if not people and not phones:
+    helpers = {(ward, code) for ward, code in helpers if ward and code}
+    if not people and not phones and not helpers:
         return
 
     def run():
-        tallies.refresh_people(people, phones)
+        tallies.refresh_people(people, phones, helpers)
         for ward, group, _key in people:
             _forget(ward, group)
 
@@ -33,27 +35,36 @@ def _recount(people, phones=()):
     transaction.on_commit(run, robust=True)
 
 
+FIELDS = ("ward_id", "residential_group_id", "workplace_key", "referral_code")
+
+
 def _where(profile):
     return (profile.ward_id, profile.residential_group_id, profile.workplace_key)
 
 
+def _helped(rows):
+    """(ward, referral code) of profiles' rows (FIELDS)."""
+    return [(ward, code) for ward, _group, _key, code in rows]
+
+
 def profile_before_save(sender, instance, **kwargs):
-    # A move from one group (or workplace) to another recounts the one left too.
+    # A move from one group (or workplace, or helper) to another recounts the one left too.
     instance._campaign_before = None
     if instance.pk:
         from citizens.models import Profile
 
-        row = Profile.objects.filter(pk=instance.pk).values_list("ward_id", "residential_group_id", "workplace_key")
-        instance._campaign_before = row.first()
+        instance._campaign_before = Profile.objects.filter(pk=instance.pk).values_list(*FIELDS).first()
 
 
 def profile_saved(sender, instance, **kwargs):
     before = getattr(instance, "_campaign_before", None)
-    _recount([_where(instance), *([before] if before else [])])
+    now = (*_where(instance), instance.referral_code)
+    rows = [now, *([before] if before else [])]
+    _recount([row[:3] for row in rows], helpers=_helped(rows))
 
 
 def profile_deleted(sender, instance, **kwargs):
-    _recount([_where(instance)])
+    _recount([_where(instance)], helpers=[(instance.ward_id, instance.referral_code)])
 
 
 def user_saved(sender, instance, update_fields=None, **kwargs):
@@ -62,8 +73,8 @@ def user_saved(sender, instance, update_fields=None, **kwargs):
         return
     from citizens.models import Profile
 
-    rows = Profile.objects.filter(user_id=instance.pk).values_list("ward_id", "residential_group_id", "workplace_key")
-    _recount(list(rows), [instance.phone])
+    rows = list(Profile.objects.filter(user_id=instance.pk).values_list(*FIELDS))
+    _recount([row[:3] for row in rows], [instance.phone], helpers=_helped(rows))
 
 
 def user_deleted(sender, instance, **kwargs):

@@ -62,7 +62,7 @@ def ward(request, code):
             "sees_log": request.campaign_access.sees_log(code),
             "is_city": request.campaign_access.is_city,
             "how_counted": figures.HOW_COUNTED,
-            "chart": drawing.weekly_chart(points),
+            "chart": drawing.weekly_chart_html(drawing.weekly_chart(points)),
             "jobs": jobs,
         },
     )

@@ -7,12 +7,19 @@ msgids are the template's). Every text from the database or a translation goes t
 figures are integers.
 """
 
+import html
+
 from django.urls import reverse
 from django.utils.formats import get_format
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+
+def escape(text):
+    """As django.utils.html.escape (the same five characters), without its lazy-string wrapper:
+    that wrapper was half the time of a row."""
+    return html.escape(str(text))
 
 
 def _number(value, href):

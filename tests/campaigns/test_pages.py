@@ -9,6 +9,12 @@ from tests.helpers import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 OFFICER_MAX = 15
+# With the officer chrome's facts cached (session, user, the bell: 3): the ward page reads the unit,
+# its groups, workplaces and counts (one query: campaigns.reads), the chart's weeks and the
+# officer's export jobs; the campaign is memoised. The city page reads its 114 units in one query
+# and the map's boundaries version. (Nothing cached, as the benchmark's --cold: 13 and 11.)
+WARD_PAGE_QUERIES = 7
+CITY_PAGE_QUERIES = 5
 
 
 def signed_in(client, user):
@@ -128,7 +134,7 @@ def test_the_ward_page_runs_constant_queries(client, w, make_user, settings):
                     named=True,
                 )
 
-    assert assert_constant_queries(client, ward_url(), grow=grow, max_queries=OFFICER_MAX) <= OFFICER_MAX
+    assert assert_constant_queries(client, ward_url(), grow=grow, max_queries=WARD_PAGE_QUERIES) <= OFFICER_MAX
 
 
 def test_the_city_page_runs_constant_queries(client, w, make_user, settings):
@@ -146,7 +152,7 @@ def test_the_city_page_runs_constant_queries(client, w, make_user, settings):
                 street=f"{number} Máy Tơ",
             )
 
-    assert_constant_queries(client, reverse("campaigns_officer:city"), grow=grow, max_queries=OFFICER_MAX)
+    assert_constant_queries(client, reverse("campaigns_officer:city"), grow=grow, max_queries=CITY_PAGE_QUERIES)
 
 
 def test_the_home_panel_shows_the_groups_progress_and_the_referral_code(client, w, django_assert_max_num_queries):

@@ -130,3 +130,51 @@ def test_a_recount_that_fails_never_fails_the_sign_in(client, w, monkeypatch, dj
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.force_login(w.r1)  # r1 names a group: the sign-in asks for a recount
     assert callbacks and client.get("/").status_code == 200
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def helper_counts(unit):
+    return {row.phone: (row.households, row.people) for row in figures.helpers(unit)}
+
+
+def test_a_referral_code_changed_moves_the_household_to_the_new_helper(w, django_capture_on_commit_callbacks):
+    assert helper_counts(w.lechan) == {"+84911000101": (1, 1)}  # r6 typed r1's number
+    profile = Profile.objects.get(user=w.r6)
+    profile.referral_code = w.r3.phone
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.save()
+    assert helper_counts(w.lechan) == {"+84911000103": (1, 1)}  # r1 has no one left: gone from the list
+
+
+def test_a_helpers_neighbour_verified_later_counts_and_one_switched_off_leaves(w, django_capture_on_commit_callbacks):
+    figures.helpers(w.lechan)
+    Profile.objects.filter(user=w.r5).update(referral_code=w.r1.phone)  # r5: unverified, same group as r1
+    w.r5.phone_verified = True
+    with django_capture_on_commit_callbacks(execute=True):
+        w.r5.save(update_fields=["phone_verified"])
+    assert helper_counts(w.lechan) == {"+84911000101": (2, 2)}
+    w.r6.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        w.r6.save(update_fields=["is_active"])
+    assert helper_counts(w.lechan) == {"+84911000101": (1, 1)}
+
+
+def test_the_helpers_page_reads_the_kept_counts_not_the_residents(client, w):
+    client.force_login(w.staff)
+    url = reverse("campaigns_officer:helpers", args=["11383"])
+    client.get(url)  # keeps the counts
+    from tests.helpers import count_queries
+
+    response, queries = count_queries(client, url)
+    assert "0911 000 101" in response.content.decode()
+    assert not [sql for sql in queries if "citizens_profile" in sql], queries
+
+
+def test_helpers_kept_more_than_a_day_ago_are_recounted_when_read(w):
+    figures.helpers(w.lechan)
+    Tally.objects.filter(unit=w.lechan, key__startswith="h").update(
+        homes=99, refreshed_at=timezone.now() - dt.timedelta(days=2)
+    )
+    assert helper_counts(w.lechan) == {"+84911000101": (1, 1)}

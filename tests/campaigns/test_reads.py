@@ -1,0 +1,204 @@
+"""The ward and city pages' one-query reads (campaigns.reads), the campaign memoised under a
+version, and the chart drawn in Python."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from campaigns import drawing, figures, reads
+from campaigns.models import Audience, Campaign, Deadline, Tally
+from tests.campaigns.world import resident
+from tests.helpers import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def ward_page(client, user, code="11383"):
+    client.force_login(user)
+    return client.get(reverse("campaigns_officer:ward", args=[code])).content.decode()
+
+
+def test_the_unit_rows_give_groups_workplaces_and_the_no_group_count_with_their_tallies(w):
+    figures.compute_ward(w.lechan)  # keeps the counts
+    rows = reads.unit_rows("11383")
+    assert [(row["kind"], row["name"]) for row in rows] == [
+        ("g", "Tổ dân phố 1"),
+        ("g", "Tổ dân phố 2"),
+        ("g", "Tổ dân phố 3"),
+        ("n", None),
+        ("w", "Trường THCS Lê Chân"),
+    ]
+    g1 = rows[0]
+    assert (g1["households"], g1["smartphone_households"], g1["registered"], g1["covered"], g1["active"]) == (
+        10,
+        8,
+        4,
+        3,
+        1,
+    )
+    assert rows[3]["registered"] == 1  # r7 named the ward, no group
+    school = rows[4]
+    assert (school["households"], school["leader_name"], school["registered"]) == (3, "school", 1)
+    assert all(row["refreshed_at"].tzinfo is not None for row in rows)
+
+
+def test_a_group_without_a_count_yet_is_counted_before_the_page_shows(w):
+    figures.compute_ward(w.lechan)
+    Tally.objects.filter(unit=w.lechan, key=f"g{w.g2.pk}").delete()
+    row = next(r for r in figures.compute_ward(w.lechan).groups if r.pk == w.g2.pk)
+    assert (row.registered, row.covered) == (1, 1)
+
+
+def test_the_no_group_count_missing_is_recounted_too(w):
+    figures.compute_ward(w.lechan)
+    Tally.objects.filter(unit=w.lechan, key="none").delete()
+    assert figures.compute_ward(w.lechan).without_group == 1
+
+
+def test_the_campaign_comes_with_the_deadlines_that_apply_in_one_query(w, django_assert_num_queries):
+    Deadline.objects.create(campaign=w.campaign, audience=Audience.STAFF, unit=w.ngoquyen, due_on=dt.date(2026, 7, 1))
+    with django_assert_num_queries(1):
+        rows = reads.campaign_rows("11383", timezone.localdate())
+    campaign = figures.campaign_from_rows(rows)
+    assert campaign["name"] == "Chiến dịch 2026"
+    assert campaign["deadlines"][Audience.STAFF] == timezone.localdate() + dt.timedelta(days=5)  # not Ngô Quyền's
+    assert figures.campaign_from_rows(reads.campaign_rows("11311", timezone.localdate()))["deadlines"][
+        Audience.STAFF
+    ] == dt.date(2026, 7, 1)
+
+
+def test_a_campaign_without_deadlines_and_none_in_force(w):
+    Deadline.objects.all().delete()
+    assert figures.campaign_for("11383")["deadlines"] == {}
+    assert figures.campaign_for("11383", dt.date(2025, 12, 31)) is None  # before it starts
+
+
+def test_the_campaign_is_memoised_until_a_campaign_or_deadline_changes(w, django_assert_num_queries):
+    figures.campaign_for("11383")
+    with django_assert_num_queries(0):
+        assert figures.campaign_for("11383")["name"] == "Chiến dịch 2026"
+    Deadline.objects.filter(campaign=w.campaign, audience=Audience.RESIDENTS).update(due_on=dt.date(2027, 1, 1))
+    assert figures.campaign_for("11383")["deadlines"][Audience.RESIDENTS] != dt.date(2027, 1, 1)  # update(): no signal
+    deadline = Deadline.objects.get(campaign=w.campaign, audience=Audience.RESIDENTS)
+    deadline.save()
+    assert figures.campaign_for("11383")["deadlines"][Audience.RESIDENTS] == dt.date(2027, 1, 1)
+    w.campaign.name = "Chiến dịch 2026 (sửa)"
+    w.campaign.save()
+    assert figures.campaign_for("11383")["name"] == "Chiến dịch 2026 (sửa)"
+    w.campaign.units.add(w.ngoquyen)  # now Ngô Quyền's only
+    assert figures.campaign_for("11383") is None
+    w.campaign.delete()
+    assert figures.campaign_for("11311") is None
+
+
+def test_a_memo_without_its_version_in_the_cache_is_not_used(w):
+    figures.campaign_for("11383")
+    cache.delete(reads.CAMPAIGN_VERSION_KEY)
+    Campaign.objects.filter(pk=w.campaign.pk).update(name="Đổi ngoài ORM")
+    assert figures.campaign_for("11383")["name"] == "Đổi ngoài ORM"
+
+
+def test_a_new_deadline_shows_at_once_on_a_ward_page_whose_figures_are_cached(client, w, settings):
+    settings.CAMPAIGN_FIGURES_SECONDS = 300
+    assert "Hộ gia đình: còn 20 ngày" in ward_page(client, w.staff)
+    Deadline.objects.create(
+        campaign=w.campaign,
+        audience=Audience.RESIDENTS,
+        unit=w.lechan,
+        due_on=timezone.localdate() + dt.timedelta(days=40),
+    )
+    page = ward_page(client, w.staff)
+    assert "Hộ gia đình: còn 40 ngày" in page
+    assert "còn 20 ngày" not in page
+
+
+def test_the_cached_ward_figures_still_move_with_a_registration(
+    w, make_user, settings, django_capture_on_commit_callbacks
+):
+    settings.CAMPAIGN_FIGURES_SECONDS = 300
+    before = figures.ward_figures(w.lechan).totals["registered"]
+    with django_capture_on_commit_callbacks(execute=True):
+        resident(make_user, "+84911000901", "Mới Đăng Ký", ward=w.lechan, group=w.g3)
+    assert figures.ward_figures(w.lechan).totals["registered"] == before + 1
+
+
+def test_the_ward_page_stays_in_the_officer_budget_with_the_cache_emptied(client, w, make_user, settings):
+    """DESIGN §5: at most 15 queries on an officer page, here with nothing cached (as the
+    benchmark's --cold), the same whatever the number of groups and residents."""
+    client.force_login(w.staff)
+    url = reverse("campaigns_officer:ward", args=["11383"])
+    count_queries(client, url)
+    cache.clear()
+    _response, before = count_queries(client, url)
+    for number in range(3):
+        resident(make_user, f"+849110008{number:02d}", f"Người {number}", ward=w.lechan, group=w.g1, named=True)
+    cache.clear()
+    _response, after = count_queries(client, url)
+    assert len(before) == len(after) <= 15, "\n".join(after)
+
+
+def test_the_city_rows_sum_each_units_groups_and_flag_stale_counts(w):
+    figures.city_figures(use_cache=False)
+    found = {row[0]: row for row in reads.city_rows(timezone.now() - dt.timedelta(days=1))}
+    assert found["11383"][3:] == (3, 12, 5, 4, 0)  # groups, smartphone households, registered, covered, stale
+    assert found["11311"][3:8] == (1, 3, 1, 1, 0)
+    Tally.objects.filter(unit=w.lechan, key=f"g{w.g1.pk}").update(refreshed_at=timezone.now() - dt.timedelta(days=2))
+    assert {row[0]: row for row in reads.city_rows(timezone.now() - dt.timedelta(days=1))}["11383"][7] == 1
+
+
+# --- The chart ---------------------------------------------------------------------------------
+
+
+def _old_template_chart(chart):
+    # The template the chart had, kept here to check the Python drawing gives the same markup.
+    source = (
+        '{% load i18n %}{% if chart %}<figure class="chart"><figcaption id="chart-weekly-title">{% if chart.use_rate %}'
+        '{% translate "Tỷ lệ hộ đã có người đăng ký theo tuần (%)" %}{% else %}'
+        '{% translate "Số hộ đã có người đăng ký theo tuần" %}{% endif %}</figcaption>'
+        '<svg viewBox="0 0 {{ chart.width }} {{ chart.height }}" role="img" aria-labelledby="chart-weekly-title" '
+        'class="week-chart" preserveAspectRatio="xMinYMin meet">{% for tick in chart.axis %}<line x1="{{ chart.left }}"'
+        ' x2="{{ chart.width }}" y1="{{ tick.y|stringformat:\'s\' }}" y2="{{ tick.y|stringformat:\'s\' }}" '
+        'class="chart-grid"></line><text x="{{ chart.left|add:\'-6\' }}" y="{{ tick.y|stringformat:\'s\' }}" '
+        'class="chart-axis" text-anchor="end" dominant-baseline="middle">{{ tick.label }}</text>{% endfor %}'
+        "{% for bar in chart.bars %}<g><title>{% blocktranslate with week=bar.label covered=bar.covered %}Tuần từ "
+        "{{ week }}: {{ covered }} hộ{% endblocktranslate %}{% if bar.rate is not None %} "
+        "({{ bar.rate|floatformat:1 }}%){% endif %}</title><rect x=\"{{ bar.x|stringformat:'s' }}\" "
+        "y=\"{{ bar.y|stringformat:'s' }}\" width=\"{{ bar.width|stringformat:'s' }}\" "
+        'height="{{ bar.height|stringformat:\'s\' }}" class="bar-level-{{ bar.level }}"></rect><text '
+        'x="{{ bar.label_x|stringformat:\'s\' }}" y="{{ chart.label_y }}" text-anchor="middle" class="chart-axis">'
+        "{{ bar.label }}</text></g>{% endfor %}</svg></figure>{% endif %}"
+    )
+    return Template(source).render(Context({"chart": chart}))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("with_rate", [True, False])
+def test_the_chart_drawn_in_python_is_the_templates(language, with_rate):
+    start = dt.date(2026, 1, 5)
+    points = [(start + dt.timedelta(weeks=n), 7 * n, round(3.7 * n, 1) if with_rate else None) for n in range(12)]
+    chart = drawing.weekly_chart(points)
+    with translation.override(language):
+        drawn, expected = drawing.weekly_chart_html(chart), _old_template_chart(chart)
+    assert "".join(drawn.split()) == "".join(expected.split())
+    assert drawn.count("<rect") == 12
+
+
+def test_the_chart_caption_and_titles_are_translated_and_a_missing_chart_draws_nothing():
+    chart = drawing.weekly_chart([(dt.date(2026, 1, 5), 3, 37.5)])
+    with translation.override("en"):
+        drawn = drawing.weekly_chart_html(chart)
+    assert "Share of households with a registered member, by week (%)" in drawn
+    assert "(37.5%)" in drawn
+    with translation.override("vi"):
+        assert "Tuần từ 05/01: 3 hộ (37,5%)" in drawing.weekly_chart_html(chart)
+    assert drawing.weekly_chart_html(None) == ""
+
+
+def test_the_ward_page_shows_the_chart(client, w):
+    page = ward_page(client, w.staff)
+    assert '<svg viewBox="0 0 640 220" role="img" aria-labelledby="chart-weekly-title"' in page
+    assert "Tỷ lệ hộ đã có người đăng ký theo tuần (%)" in page
