@@ -2,8 +2,9 @@
 
     STATIC_PLAIN=1 DATABASE_URL=... .venv/bin/python -m benchmarks.campaigns_export [--unit 11383] [--fmt xlsx]
 
-Runs the export service as a worker does (campaigns.exports: the consent count, then the rows from
-a queryset iterator into openpyxl's write-only workbook or the CSV writer, into a file) for the
+Runs the export service as a worker does (campaigns.exports: one pass over everyone on the list,
+from a queryset iterator, the named ones into the workbook's sheet or the CSV writer, into a
+file, the others counted for the closing line) for the
 list of every registered resident of the unit, after `python -m benchmarks.fill --citizens 1000000
 --campaign 1000000` (Lê Chân: 60,000). Prints the rows named, the seconds, the peak of Python's
 allocations during the export (tracemalloc) and the process's peak resident size (RSS), before
@@ -28,12 +29,11 @@ def peak_rss_mb():
 def export(spec, fmt, path):
     from campaigns import exports
 
-    _named, others = exports.counts(spec)
     if fmt == "xlsx":
-        return exports.write_list_xlsx(path, spec, others=others)
+        return exports.write_list_xlsx(path, spec)
     lines = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        for lines, line in enumerate(exports.list_csv_lines(spec, others=others), 1):  # noqa: B007
+        for lines, line in enumerate(exports.list_csv_lines(spec), 1):  # noqa: B007
             handle.write(line)
     return lines
 

@@ -280,7 +280,6 @@ def run_export_job(*, job_id):
         spec = spec_for(unit=job.unit, kind=job.kind, target_id=job.target_id)
         if spec is None:
             raise ValueError("list gone")
-        _named, others = exports.counts(spec)
         root = export_root()
         root.mkdir(parents=True, exist_ok=True)
         name = f"{uuid.uuid4().hex}.{job.fmt}"
@@ -289,10 +288,10 @@ def run_export_job(*, job_id):
             ExportJob.objects.filter(pk=job_id).update(done=done)
 
         if job.fmt == "xlsx":
-            exports.write_list_xlsx(root / name, spec, others=others, progress=progress)
+            exports.write_list_xlsx(root / name, spec, progress=progress)
         else:
             with open(root / name, "w", encoding="utf-8", newline="") as handle:
-                for number, line in enumerate(exports.list_csv_lines(spec, others=others)):
+                for number, line in enumerate(exports.list_csv_lines(spec)):
                     handle.write(line)
                     if number % exports.CHUNK == 0:
                         progress(number)

@@ -34,7 +34,7 @@ def export_list(request, code, fmt):
     spec, kind, target = _spec_from_query(request, unit)
     if spec is None or fmt not in ("xlsx", "csv"):
         raise Http404
-    named, others = exports.counts(spec)
+    named, _others = exports.counts(spec)
     if named > services.sync_rows():
         job = services.request_export_job(
             user=request.user, unit=unit, kind=kind, target_id=target, fmt=fmt, label=spec.heading, total=named
@@ -43,12 +43,10 @@ def export_list(request, code, fmt):
     services.log_export(user=request.user, unit=unit, kind=kind, label=spec.heading, fmt=fmt, named=named)
     filename = f"danh-sach-cai-dat-{code}-{kind}-{target or 0}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.list_csv_lines(spec, others=others), content_type="text/csv; charset=utf-8"
-        )
+        response = StreamingHttpResponse(exports.list_csv_lines(spec), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return _xlsx_response(lambda handle: exports.write_list_xlsx(handle, spec, others=others), filename)
+    return _xlsx_response(lambda handle: exports.write_list_xlsx(handle, spec), filename)
 
 
 @campaign_required
