@@ -297,8 +297,10 @@ class ReportList(APIView):
     )
     def get(self, request):
         cursor = _cursor(request)
-        form = FeedFilterForm(request.query_params, categories=selectors.active_categories())
-        rows, next_cursor = selectors.public_feed(form.filters(), cursor, unit_names=form.unit_choices)
+        form = FeedFilterForm(request.query_params, categories=selectors.feed_categories())
+        rows, next_cursor = selectors.public_feed(
+            form.filters(), cursor, unit_names=form.unit_choices, category_names=form.category_names
+        )
         return api.page_response(request, rows, next_cursor, ReportSerializer)
 
     @extend_schema(

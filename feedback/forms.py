@@ -5,8 +5,8 @@ import uuid
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from government import geo
 from government.models import AdministrativeUnit
@@ -223,13 +223,20 @@ PERIOD_FILTER_CHOICES = [
 
 
 _OPTIONS_HTML = {}
+_TEXT_CHOICES = {}  # (id of a choices list, language): (the list, its pairs as text)
 
 
 def _options(choices, current):
     """The <option>s of these choices, `current` selected. Escaping a hundred-odd wards on every
     feed page cost more than a row of reports, so the options of each distinct list (its labels
-    are in one language) are built once and the choice is marked afterwards."""
-    choices = tuple((str(value), str(label)) for value, label in choices)
+    are in one language) are built once and the choice is marked afterwards. A tuple of text
+    pairs is its own key (the form's category and ward lists); lazy labels are made text first."""
+    if not isinstance(choices, tuple):  # a list with lazy labels: made text once per language
+        key = (id(choices), get_language())
+        kept = _TEXT_CHOICES.get(key)
+        if kept is None or kept[0] is not choices:  # the list is kept too, so its id stays its own
+            kept = _TEXT_CHOICES[key] = (choices, tuple((str(value), str(label)) for value, label in choices))
+        choices = kept[1]
     html = _OPTIONS_HTML.get(choices)
     if html is None:
         if len(_OPTIONS_HTML) >= 64:  # categories renamed, languages: a few lists at a time
@@ -254,23 +261,17 @@ class FeedFilterForm:
     QUERY_MAX_LENGTH = 100
 
     def __init__(self, params, *, categories):
-        self.categories = {str(category.pk): category for category in categories}
-        # Parents first, each followed by its sub-categories.
-        self.category_choices = [("", _("Tất cả"))]
-        for category in categories:
-            if not category.parent_id:
-                self.category_choices.append((str(category.pk), category.name))
-                self.category_choices += [
-                    (str(pk), f"— {self.categories[str(pk)].name}") for pk in category.children_ids
-                ]
-        self.unit_choices = [("", _("Tất cả")), *geo.units_choices()]
-        units = {code for code, _name in self.unit_choices}
+        """`categories`: selectors.feed_categories()."""
+        self.category_ids, self.category_names = categories.ids, categories.names
+        self.category_choices = (("", _("Tất cả")), *categories.choices)
+        self.unit_choices = (("", _("Tất cả")), *geo.units_choices())
         params = params or {}
+        unit = params.get("unit", "")
         self.values = {
             # PostgreSQL refuses a NUL in a text parameter; no search means one.
             "q": (params.get("q") or "").replace("\x00", "").strip()[: self.QUERY_MAX_LENGTH],
-            "category": params.get("category", "") if params.get("category", "") in self.categories else "",
-            "unit": params.get("unit", "") if params.get("unit", "") in units else "",
+            "category": params.get("category", "") if params.get("category", "") in self.category_ids else "",
+            "unit": unit if unit and any(code == unit for code, _name in self.unit_choices) else "",
             "status": params.get("status", "") if params.get("status", "") in STATUS_GROUPS else "",
             "period": params.get("period", "") if params.get("period", "") in PERIOD_DAYS else "",
         }
@@ -285,9 +286,8 @@ class FeedFilterForm:
         }
 
     def filters(self):
-        category = self.categories.get(self.values["category"])
         return FeedFilters(
-            category_ids=(category.pk, *category.children_ids) if category else (),
+            category_ids=self.category_ids.get(self.values["category"], ()),
             unit_code=self.values["unit"],
             status=self.values["status"],
             period=self.values["period"],

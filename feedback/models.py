@@ -184,6 +184,8 @@ ACCEPT_CLOCK = models.Q(status__in=["assigned", "triage", "returned"])
 AGENCY_ACCEPT_CLOCK = models.Q(status="assigned")
 CENTRE_ACCEPT_CLOCK = models.Q(status__in=["triage", "returned"])
 ANSWER_CLOCK = models.Q(status__in=["in_progress", "reopened"])
+# Open reports ("Đang xử lý" on the public feed): feedback.selectors.OPEN_STATUSES.
+OPEN_REPORTS = models.Q(status__in=["triage", "assigned", "in_progress", "returned", "reopened"])
 
 
 # Who sees a report: the rules of `Report.objects.visible_to(user)` (feedback.selectors builds the
@@ -311,6 +313,9 @@ class Report(models.Model):
             models.Index(fields=["accept_due_at"], name="report_centre_clock", condition=CENTRE_ACCEPT_CLOCK),
             models.Index(fields=["agency", "answer_due_at"], name="report_answer_clock", condition=ANSWER_CLOCK),
             models.Index(fields=["answer_due_at"], name="report_answer_clock_city", condition=ANSWER_CLOCK),
+            # The feed's ward + "being handled" filter, newest first: the open reports are the newest,
+            # but two bitmaps (the ward's, the statuses') read every one of both to sort them.
+            models.Index(fields=["unit", "-created_at", "-id"], name="report_open_unit_feed", condition=OPEN_REPORTS),
         ]
         verbose_name = _("phản ánh")
         verbose_name_plural = _("phản ánh")

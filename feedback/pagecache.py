@@ -115,9 +115,18 @@ def cached_html(key, render):
 
 def row_key(row):
     """The key of a feed row's fragment: everything the row shows that can change is in it."""
-    shown = zlib.crc32(f"{row.category_name}|{row.unit_name}|{row.thumbnail_url}".encode())
-    stamp = int(row.updated_at.timestamp() * 1_000_000)
-    return f"feedback:row:{get_language()}:{row.pk}:{row.version}:{stamp}:{shown:x}"
+    return row_keys([row])[0]
+
+
+def row_keys(rows):
+    """row_key() of each row, the language looked up once."""
+    prefix = f"feedback:row:{get_language()}:"
+    crc32 = zlib.crc32
+    return [
+        f"{prefix}{row.pk}:{row.version}:{int(row.updated_at.timestamp() * 1_000_000)}:"
+        f"{crc32(f'{row.category_name}|{row.unit_name}|{row.thumbnail_url}'.encode()):x}"
+        for row in rows
+    ]
 
 
 def cached_rows(rows, render):
@@ -126,7 +135,7 @@ def cached_rows(rows, render):
     fails is a cache that is empty: the page is drawn all the same."""
     if seconds() <= 0 or not rows:
         return render(rows)
-    keys = [row_key(row) for row in rows]
+    keys = row_keys(rows)
     try:
         found = cache.get_many(keys)
     except Exception:  # any backend error (Redis away) only costs the rendering

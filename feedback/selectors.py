@@ -17,12 +17,16 @@ import datetime
 import functools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, Lookup, OuterRef, Prefetch, Q, Subquery
+from django.dispatch import receiver
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from government.geo import haversine_km, units_choices
 from government.models import AdministrativeUnit, Role
@@ -96,7 +100,40 @@ def active_categories():
 
 
 def forget_categories(**kwargs):
-    cache.delete(CATEGORIES_CACHE_KEY)
+    cache.delete_many([CATEGORIES_CACHE_KEY, FEED_CATEGORIES_CACHE_KEY])
+
+
+FEED_CATEGORIES_CACHE_KEY = "feedback:feed-categories"
+
+
+class CategoryTable(NamedTuple):
+    """The active categories as the feed and its filter form use them, in plain values: reading the
+    model instances back from the cache cost a feed page half a millisecond, twice."""
+
+    choices: tuple  # (str(pk), label): each parent followed by its sub-categories ("— name")
+    ids: dict  # str(pk): (pk, *its sub-categories' pks), what choosing it filters on
+    names: dict  # pk: (name, slug)
+
+
+def feed_categories():
+    """The CategoryTable of the active categories; kept in the cache as active_categories() is, and
+    forgotten with it."""
+    table = cache.get(FEED_CATEGORIES_CACHE_KEY)
+    if table is None:
+        categories = active_categories()
+        by_id = {category.pk: category for category in categories}
+        choices = []
+        for category in categories:
+            if not category.parent_id:
+                choices.append((str(category.pk), category.name))
+                choices += [(str(pk), f"— {by_id[pk].name}") for pk in category.children_ids]
+        table = CategoryTable(
+            choices=tuple(choices),
+            ids={str(category.pk): (category.pk, *category.children_ids) for category in categories},
+            names={category.pk: (category.name, category.slug) for category in categories},
+        )
+        cache.set(FEED_CATEGORIES_CACHE_KEY, table, 60)
+    return table
 
 
 def _load_active_categories():
@@ -150,11 +187,10 @@ def parse_cursor(value):
         return None
 
 
-def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None, listed=False):
+def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_names=None):
     """One page, newest first, and the cursor of the next (older) page or None. `cursor` is a
-    cursor string or a Position. With `listed`, `queryset` is the feed's (feed_rows_queryset(),
-    filtered): the rows are ListedRow, read with `.values()` and their first public photo's id in
-    the same query, no model instances.
+    cursor string or a Position. (The public feed's pages take the same condition and order in
+    SQL compiled once per filter shape: feedback.compiled.)
 
     `created_at <= c AND (created_at < c OR id < i)`: the first condition lets the database walk a
     created_at index, the second breaks ties between reports of the same microsecond.
@@ -163,8 +199,7 @@ def keyset_page(queryset, cursor, size=FEED_PAGE_SIZE, *, any_order=False, unit_
     if position is not None:
         created_at, pk = position.created_at, position.pk
         queryset = queryset.filter(Q(created_at__lte=created_at), Q(created_at__lt=created_at) | Q(pk__lt=pk))
-    ordered = queryset if listed else queryset.order_by("-created_at", "-pk")  # the feed's is ordered already
-    rows = _listed_rows(ordered[: size + 1]) if listed else list(ordered[: size + 1])
+    rows = list(queryset.order_by("-created_at", "-pk")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return prepare_rows(rows, unit_names), (make_cursor(rows[-1], any_order=any_order) if more and rows else None)
@@ -174,12 +209,12 @@ _CODE_PLACEHOLDER = "PA-0000-000000"
 _PK_PLACEHOLDER = 987654321
 
 
-def _names(reports, unit_names=None):
+def _names(reports, unit_names=None, category_names=None):
     """{category id: (name, slug)} and {ward code: name} of these reports, from the lists kept in
     memory (the active categories, the geo index, or the ward names the caller has at hand) rather
     than two joins and two model instances a row; an inactive category or a ward the index lacks is
     read in one query."""
-    categories = {category.pk: (category.name, category.slug) for category in active_categories()}
+    categories = dict(feed_categories().names if category_names is None else category_names)
     units = dict(units_choices() if unit_names is None else unit_names)
     missing = {report.category_id for report in reports} - categories.keys()
     if missing:
@@ -191,26 +226,43 @@ def _names(reports, unit_names=None):
     return categories, units
 
 
-def prepare_rows(reports, unit_names=None):
-    """Give listed reports what their row shows (`url`, `thumbnail_url`, `date_label`,
-    `category_name`, `unit_name`), worked out here once: `{% url %}` and `|date` for every row cost
-    more than the rest of a page. Also `date_iso` for the <time> element, `category_slug` for the API."""
-    if not reports:
-        return reports
-    categories, units = _names(reports, unit_names)
+@functools.lru_cache(maxsize=16)
+def _row_urls(urlconf, script_prefix, language):
+    """A row's report and thumbnail URLs cut where the code and photo id go: reversed once per
+    URLconf, script prefix and language (what a reverse() depends on), not twice a page."""
     detail = reverse("feedback:detail", args=[_CODE_PLACEHOLDER])
     thumbnail = reverse("feedback:thumbnail", args=[_CODE_PLACEHOLDER, _PK_PLACEHOLDER])
+    thumbnail = thumbnail.replace(str(_PK_PLACEHOLDER), _CODE_PLACEHOLDER)
+    return tuple(detail.split(_CODE_PLACEHOLDER)), tuple(thumbnail.split(_CODE_PLACEHOLDER))
+
+
+@receiver(setting_changed)
+def _forget_row_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # tests and the benchmarks swap the URLconf
+        _row_urls.cache_clear()
+
+
+def prepare_rows(reports, unit_names=None, category_names=None):
+    """Give listed reports what their row shows (`url`, `thumbnail_url`, `date_label`,
+    `category_name`, `unit_name`), worked out here once: `{% url %}` and `|date` for every row cost
+    more than the rest of a page. Also `date_iso` for the <time> element, `category_slug` for the API.
+    `unit_names`, `category_names`: the (code, name) pairs and the CategoryTable's names when the
+    caller has them at hand (the feed's form does)."""
+    if not reports:
+        return reports
+    categories, units = _names(reports, unit_names, category_names)
+    (detail_start, detail_end), (thumb_start, thumb_middle, thumb_end) = _row_urls(
+        get_urlconf(), get_script_prefix(), get_language()
+    )
+    zone = timezone.get_current_timezone()  # timezone.localtime() looks it up again for every row
     for report in reports:
-        report.url = detail.replace(_CODE_PLACEHOLDER, report.code)
+        code = report.code
+        report.url = f"{detail_start}{code}{detail_end}"
         report.category_name, report.category_slug = categories[report.category_id]
         report.unit_name = units[report.unit_id]
         photos = getattr(report, "public_photos", None)
-        report.thumbnail_url = (
-            thumbnail.replace(_CODE_PLACEHOLDER, report.code).replace(str(_PK_PLACEHOLDER), str(photos[0].pk))
-            if photos
-            else None
-        )
-        day = timezone.localtime(report.created_at).date()
+        report.thumbnail_url = f"{thumb_start}{code}{thumb_middle}{photos[0].pk}{thumb_end}" if photos else None
+        day = report.created_at.astimezone(zone).date()
         report.date_iso, report.date_label = day.isoformat(), day.strftime("%d/%m/%Y")
     return reports
 
@@ -340,8 +392,8 @@ FEED_ROW_FIELDS = (*LIST_FIELDS, "version", "updated_at")
 @functools.cache
 def feed_rows_queryset():
     """The public feed's rows, newest first, as `.values()` with their first photo's id. Built once
-    per process (never evaluated itself: each page filters and slices a clone): building it, the
-    photo subquery above all, cost about as much as running the page's query."""
+    per process and never evaluated itself: feedback.compiled filters a clone of it into the SQL of
+    each filter shape."""
     return (
         Report.objects.public()
         .annotate(first_photo_id=_FIRST_PHOTO)
@@ -350,18 +402,23 @@ def feed_rows_queryset():
     )
 
 
-def public_feed(filters, cursor=None, size=FEED_PAGE_SIZE, *, unit_names=None):
+def public_feed(filters, cursor=None, size=FEED_PAGE_SIZE, *, unit_names=None, category_names=None):
     """(rows, next cursor) of the public feed with these filters, rows as ListedRow (with `version`
-    and `updated_at`, the key of their cached fragment). Two queries (three or four when
-    a search of several words, with no other filter, finds nothing in the order typed and is tried
-    again in any order). `unit_names`: (ward code, name) pairs when the caller has them (the feed's form
-    does), to spare reading the geo index's version again."""
+    and `updated_at`, the key of their cached fragment). One query (two when a search of several
+    words, with no other filter, finds nothing in the order typed and is tried again in any order).
+    `unit_names`, `category_names`: as prepare_rows takes them."""
+    from . import compiled  # it builds its SQL from this module's queryset and filters
+
     position = parse_cursor(cursor)
     any_order = position.any_order if position else False
 
     def page(any_order):
-        queryset = filter_reports(feed_rows_queryset(), filters, any_order=any_order)
-        return keyset_page(queryset, position, size, any_order=any_order, unit_names=unit_names, listed=True)
+        # keyset_page's condition and order, in SQL compiled once per filter shape.
+        rows = _listed_rows(compiled.feed_rows(filters, position, size, any_order=any_order))
+        more = len(rows) > size
+        rows = rows[:size]
+        cursor = make_cursor(rows[-1], any_order=any_order) if more and rows else None
+        return prepare_rows(rows, unit_names, category_names), cursor
 
     rows, next_cursor = page(any_order)
     # Only without other filters: common words that no report of a narrow selection holds would
@@ -440,13 +497,22 @@ def is_public(report):
     return report.is_public and report.merged_into_id is None and report.status not in PUBLIC_HIDDEN_STATUSES
 
 
+REPORT_RELATED = ("category", "category__parent", "unit", "agency")
+
+
 def report_for(user, code, queryset=None):
     """The report with this code, with its category, ward and agency, if `user` may see it;
     otherwise Http404. One query."""
+    if queryset is None and not (user is not None and user.is_authenticated):
+        from . import compiled  # a visitor's: the same SQL for every report, compiled once
+
+        report = compiled.public_report(code)
+        if report is None:
+            raise Http404
+        return report
     queryset = Report.objects.all() if queryset is None else queryset
     queryset = queryset.filter(visible_reports_q(user), code=code).order_by()
-    queryset = queryset.select_related("category", "category__parent", "unit", "agency")
-    found = list(queryset[:1])
+    found = list(queryset.select_related(*REPORT_RELATED)[:1])
     if not found:
         raise Http404
     return found[0]

@@ -57,10 +57,11 @@ def feed(request):
     same for everyone, so it is cached briefly (feedback.pagecache)."""
 
     def render_body():
-        categories = active_categories()
-        form = FeedFilterForm(request.GET, categories=categories)
+        form = FeedFilterForm(request.GET, categories=selectors.feed_categories())
         filters = form.filters()
-        reports, cursor = selectors.public_feed(filters, request.GET.get("truoc"), unit_names=form.unit_choices)
+        reports, cursor = selectors.public_feed(
+            filters, request.GET.get("truoc"), unit_names=form.unit_choices, category_names=form.category_names
+        )
         filtered = any([filters.category_ids, filters.unit_code, filters.status, filters.period, filters.query])
         context = {
             "query": filters.query,
@@ -79,7 +80,7 @@ def feed(request):
 
         # After another report's save, this list is most often what it was: the same rows at the
         # same versions, the same filters. Its body is then taken whole from the cache.
-        return pagecache.cached_feed_body(context, [pagecache.row_key(report) for report in reports], draw)
+        return pagecache.cached_feed_body(context, pagecache.row_keys(reports), draw)
 
     body = pagecache.cached_html(pagecache.feed_key(request.GET), render_body)
     return render(request, "feedback/feed.html", {"body": mark_safe(body)})  # noqa: S308 - our own HTML
