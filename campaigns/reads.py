@@ -177,3 +177,54 @@ def city_rows(cutoff):
             (code, name, kind, *(int(value or 0) for value in figures))
             for code, name, kind, *figures in cursor.fetchall()
         ]
+
+
+# --- The unit, and the officer's export jobs ------------------------------------------------------
+
+UNIT_ROW_FIELDS = ("code", "name", "kind")
+JOB_FIELDS = ("id", "fmt", "label", "status", "total", "done", "created_at")
+_USER = -7
+
+
+@functools.cache
+def _unit_row_sql():
+    from government.models import AdministrativeUnit
+
+    rows = AdministrativeUnit.objects.filter(code=_UNIT).order_by().values_list(*UNIT_ROW_FIELDS)
+    sql, params = rows.query.sql_with_params()
+    assert list(params) == [_UNIT], params
+    return sql
+
+
+def unit(code):
+    """The administrative unit `code` with its code, name and kind loaded (other fields deferred,
+    as .only() leaves them), or None."""
+    from government.models import AdministrativeUnit
+
+    with connection.cursor() as cursor:
+        cursor.execute(_unit_row_sql(), [code])
+        row = cursor.fetchone()
+    return None if row is None else AdministrativeUnit.from_db(connection.alias, UNIT_ROW_FIELDS, row)
+
+
+@functools.cache
+def _jobs_sql(limit):
+    from .models import ExportJob
+
+    rows = ExportJob.objects.filter(user_id=_USER, unit_id=_UNIT).order_by("-created_at").values_list(*JOB_FIELDS)
+    sql, params = rows[:limit].query.sql_with_params()
+    names = {_USER: "user", _UNIT: "unit"}
+    return sql, [names[param] for param in params]
+
+
+def recent_jobs(user_id, unit_code, limit=5):
+    """The officer's last `limit` export jobs of the unit, newest first (ExportJob instances with
+    JOB_FIELDS loaded, the rest deferred)."""
+    from .models import ExportJob
+
+    sql, names = _jobs_sql(limit)
+    values = {"user": user_id, "unit": unit_code}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[name] for name in names])
+        rows = cursor.fetchall()
+    return [ExportJob.from_db(connection.alias, JOB_FIELDS, (*row[:-1], _aware(row[-1]))) for row in rows]

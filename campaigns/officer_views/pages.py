@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from citizens.phones import display_phone
 
-from .. import drawing, exports, figures, services
+from .. import drawing, exports, figures, reads, services
 from ..access import campaign_required, unit_for
-from ..models import ExportJob, ExportKind, ExportLog
+from ..models import ExportKind, ExportLog
 from .rows import city_rows as render_city_rows
 from .rows import city_shapes as render_city_shapes
+from .rows import countdown as render_countdown
 from .rows import group_rows as render_group_rows
 from .rows import workplace_rows as render_workplace_rows
 
@@ -48,7 +49,7 @@ def ward(request, code):
     data = figures.ward_figures(unit)
     names = request.campaign_access.sees_names(code)
     points = figures.weekly_series(code, data)
-    jobs = list(ExportJob.objects.filter(user=request.user, unit=unit).order_by("-created_at")[:5]) if names else []
+    jobs = reads.recent_jobs(request.user.pk, unit.pk) if names else []
     return render(
         request,
         "campaigns/officer/ward.html",
@@ -63,6 +64,8 @@ def ward(request, code):
             "is_city": request.campaign_access.is_city,
             "how_counted": figures.HOW_COUNTED,
             "chart": drawing.weekly_chart_html(drawing.weekly_chart(points)),
+            "residents_countdown": render_countdown(data.residents_countdown),
+            "staff_countdown": render_countdown(data.staff_countdown),
             "jobs": jobs,
         },
     )

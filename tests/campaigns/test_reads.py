@@ -202,3 +202,35 @@ def test_the_ward_page_shows_the_chart(client, w):
     page = ward_page(client, w.staff)
     assert '<svg viewBox="0 0 640 220" role="img" aria-labelledby="chart-weekly-title"' in page
     assert "Tỷ lệ hộ đã có người đăng ký theo tuần (%)" in page
+
+
+# --- The countdowns ------------------------------------------------------------------------------
+
+OLD_COUNTDOWN = (  # the template the countdown had (templates/campaigns/_countdown.html)
+    '{% load i18n %}{% if countdown %}<p class="countdown{% if countdown.days_left < 0 %} overdue{% endif %}">'
+    "{% if countdown.days_left > 0 %}{% blocktranslate count days=countdown.days_left with who=countdown.label "
+    'due=countdown.due_on|date:"d/m/Y" %}{{ who }}: còn {{ days }} ngày đến hạn {{ due }}{% plural %}{{ who }}: '
+    "còn {{ days }} ngày đến hạn {{ due }}{% endblocktranslate %}{% elif countdown.days_left == 0 %}"
+    "{% blocktranslate with who=countdown.label %}{{ who }}: hôm nay là hạn cuối{% endblocktranslate %}{% else %}"
+    '{% blocktranslate with who=countdown.label due=countdown.due_on|date:"d/m/Y" %}{{ who }}: đã quá hạn '
+    "{{ due }}{% endblocktranslate %}{% endif %}</p>{% endif %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("days_left", [20, 1, 0, -3])
+def test_the_countdown_drawn_in_python_is_the_templates(language, days_left):
+    from campaigns.officer_views.rows import countdown
+
+    found = figures.Countdown(Audience.RESIDENTS, Audience.RESIDENTS.label, dt.date(2026, 6, 30), days_left)
+    with translation.override(language):
+        assert str(countdown(found)) == Template(OLD_COUNTDOWN).render(Context({"countdown": found}))
+    assert countdown(None) == ""
+
+
+def test_the_english_countdown_says_days_in_the_plural():
+    from campaigns.officer_views.rows import countdown
+
+    found = figures.Countdown(Audience.STAFF, Audience.STAFF.label, dt.date(2026, 6, 30), 5)
+    with translation.override("en"):
+        assert "5 days left until the 30/06/2026 deadline" in countdown(found)
