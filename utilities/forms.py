@@ -5,6 +5,7 @@ import html
 
 from django import forms
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from government import geo
@@ -22,14 +23,36 @@ def kind_choices(blank_label):
     return choices
 
 
+UNIT_BLANK = _("— Chọn phường, xã —")
+
+
 def unit_choices():
-    return [("", _("— Chọn phường, xã —")), *geo.units_choices()]
+    return [("", UNIT_BLANK), *geo.units_choices()]
 
 
 def options_html(choices, selected):
     """The <option>s (and <optgroup>s) of `choices`, `selected` marked: as a string built here, since
     Django's widget templates cost a millisecond per ten options and the ward list has 115."""
-    text = _options(_frozen(choices))
+    return _selected(_options(_frozen(choices)), selected)
+
+
+def kind_options(blank_label, selected):
+    """options_html of kind_choices(blank_label): the kinds' names translated once per language."""
+    return _selected(_options(_kind_choices(get_language(), str(blank_label))), selected)
+
+
+def unit_options(selected):
+    """options_html of unit_choices(): the wards' names are plain text already, nothing to translate."""
+    return _selected(_options((("", str(UNIT_BLANK)), *geo.units_choices())), selected)
+
+
+@functools.lru_cache(maxsize=16)
+def _kind_choices(language, blank_label):
+    # The kinds and their groups are the code's own (PlaceKind): only the language changes their text.
+    return _frozen(kind_choices(blank_label))
+
+
+def _selected(text, selected):
     option = f'<option value="{html.escape(str(selected or ""))}">'
     text = text.replace(option, option[:-1] + " selected>", 1)
     return mark_safe(text)  # noqa: S308 - every value and label is escaped in _options
@@ -86,8 +109,8 @@ class NearForm(forms.Form):
         data = self.data if self.is_bound else {}
         # From the plain lists, not the fields' `choices`: Django normalises those again on each read.
         return {
-            "loai": options_html(kind_choices(_("Mọi loại địa điểm")), data.get("loai", "")),
-            "phuong": options_html(unit_choices(), data.get("phuong", "")),
+            "loai": kind_options(_("Mọi loại địa điểm"), data.get("loai", "")),
+            "phuong": unit_options(data.get("phuong", "")),
         }
 
 

@@ -8,18 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from government import geo
 
 from . import hours, kinds, selectors, services
-from .forms import NearForm, ReportPlaceForm, SearchForm, WardLookupForm, kind_choices, options_html
+from .forms import NearForm, ReportPlaceForm, SearchForm, WardLookupForm, kind_options
 from .models import PlaceKind, directions_url, tel_href
 
 
@@ -160,7 +162,7 @@ def index(request):
         "results_html": rows_html(results or []),
         "query": query,
         "near_options": NearForm().options(),
-        "search_options": options_html(kind_choices(_("Mọi loại")), form.data.get("loai", "") if form.is_bound else ""),
+        "search_options": kind_options(_("Mọi loại"), form.data.get("loai", "") if form.is_bound else ""),
     }
     return render(request, "utilities/index.html", context)
 
@@ -191,6 +193,13 @@ def near(request):
         if not found and geo.unit_at(*origin) is None:
             error = _("Vị trí này nằm ngoài thành phố Hải Phòng.")
     rows = place_rows(found or [], origin=origin)
+    # The template's own sentence (its {% blocktranslate count %} msgids), said here: the tag and its
+    # filters cost the page more than the sentence is worth.
+    found_text = ngettext(
+        "%(counter)s địa điểm trong bán kính %(radius)s km, gần nhất trước.",
+        "%(counter)s địa điểm trong bán kính %(radius)s km, gần nhất trước.",
+        len(rows),
+    ) % {"counter": len(rows), "radius": floatformat(selectors.DEFAULT_RADIUS_KM, "0")}
     context = {
         "options": form.options(),
         "kind": kind,
@@ -199,6 +208,9 @@ def near(request):
         "unit": unit,
         "rows": rows,
         "rows_html": rows_html(rows),
+        "found_text": found_text,
+        "lat_text": f"{origin[0]:f}" if origin else "",
+        "lng_text": f"{origin[1]:f}" if origin else "",
         "searched": found is not None,
         "error": error,
         "radius_km": selectors.DEFAULT_RADIUS_KM,
