@@ -101,15 +101,18 @@ def filters_from(params):
     )
 
 
-def _public_articles(filters, cursor):
-    rows = Article.objects.public()
+def _public_articles(filters, position, *, now=None, words=None):
+    """Public articles matching `filters`, older than `position` ((time, id) or None), newest first.
+    `words`: the search's words as they are (_page_sql's stand-ins), else folded from the query."""
+    rows = Article.objects.public(now)
     if filters.category:
         rows = rows.filter(category=filters.category)
     if filters.ward:
         rows = rows.only_ward(filters.ward)
-    for word in search_key(filters.query).split()[:MAX_SEARCH_WORDS]:
+    if words is None:
+        words = search_key(filters.query).split()[:MAX_SEARCH_WORDS]
+    for word in words:
         rows = rows.filter(search_key__contains=word)
-    position = parse_cursor(cursor)
     if position is not None:
         at, pk = position
         rows = rows.filter(published_at__lte=at).exclude(published_at=at, pk__gte=pk)
@@ -118,7 +121,7 @@ def _public_articles(filters, cursor):
 
 def article_page(filters, cursor=None, size=PAGE_SIZE):
     """(articles, next cursor or None): public articles, newest first, matching `filters`."""
-    articles = list(_public_articles(filters, cursor).only(*LIST_FIELDS)[: size + 1])
+    articles = list(_public_articles(filters, parse_cursor(cursor)).only(*LIST_FIELDS)[: size + 1])
     more = len(articles) > size
     articles = articles[:size]
     return articles, (make_cursor(articles[-1]) if more and articles else None)
@@ -128,10 +131,10 @@ def article_rows(filters, cursor=None, size=PAGE_SIZE):
     """article_page as the news list shows it: plain values (no model instances), with each
     article's address, its thumbnail's, its category's name and its time as the page writes it."""
     position = parse_cursor(cursor)
-    if filters == Filters() and size == PAGE_SIZE:
-        found = _unfiltered_page(position)
+    if size == PAGE_SIZE:
+        found = _compiled_page(filters, position)
     else:
-        found = list(_public_articles(filters, cursor).values(*LIST_FIELDS)[: size + 1])
+        found = list(_public_articles(filters, position).values(*LIST_FIELDS)[: size + 1])
     more = len(found) > size
     found = found[:size]
     labels = {value: str(label) for value, label in ArticleCategory.choices}
@@ -172,29 +175,66 @@ _SENTINEL_NOW = datetime.datetime(2000, 1, 1, 0, 0, 1, tzinfo=datetime.UTC)
 _SENTINEL_AT = datetime.datetime(2000, 1, 1, 0, 0, 2, tzinfo=datetime.UTC)
 
 
-@functools.cache
-def _unfiltered_sql(with_position):
-    """(SQL, the name of each parameter) of the list's page without a search, first or older.
+@dataclass(frozen=True)
+class _Shape:
+    """What a list page's SQL depends on, apart from the values: which filters, how many words."""
 
-    Most visitors walk these pages, and their query's SQL is the same for every visit: the ORM
-    compiles it once per process (1 ms of CPU a request), with stand-in values that name the
-    parameters (the time now, the status, the cursor's time and id)."""
+    category: bool
+    ward: bool
+    words: int
+    position: bool
+
+
+_SENTINEL_CATEGORY = "\x01category"
+_SENTINEL_WARD = "\x01ward"
+
+
+def _sentinel_word(index):
+    return f"\x01word{index}"
+
+
+@functools.cache
+def _page_sql(shape, vendor):
+    """(SQL, its parameters as (name, None) or (None, a constant)) of the list's page of this shape,
+    for this database `vendor`.
+
+    A list page's SQL is the same for every visit of its shape (a search of two words in a
+    category, the second page of the whole list…): the ORM compiles it once per process (1 ms of
+    CPU a request), from _public_articles itself with stand-in values that name the parameters
+    (the time now, the status, the cursor's time and id, the category, the ward, each word). There
+    are 2 x 2 x 7 x 2 shapes."""
     from django.db import connection
 
     adapt = connection.ops.adapt_datetimefield_value
-    rows = Article.objects.public(_SENTINEL_NOW)
-    if with_position:
-        rows = rows.filter(published_at__lte=_SENTINEL_AT).exclude(published_at=_SENTINEL_AT, pk__gte=-7)
-    rows = rows.order_by("-published_at", "-pk").values(*LIST_FIELDS)[: PAGE_SIZE + 1]
-    sql, params = rows.query.sql_with_params()
-    names = {adapt(_SENTINEL_NOW): "now", adapt(_SENTINEL_AT): "at", -7: "pk", ArticleStatus.PUBLISHED: "status"}
-    return sql, [names[param] for param in params]
+    words = [_sentinel_word(index) for index in range(shape.words)]
+    filters = Filters(
+        query=" ".join(words),
+        category=_SENTINEL_CATEGORY if shape.category else "",
+        ward=_SENTINEL_WARD if shape.ward else "",
+    )
+    position = (_SENTINEL_AT, -7) if shape.position else None
+    rows = _public_articles(filters, position, now=_SENTINEL_NOW, words=words)
+    sql, params = rows.values(*LIST_FIELDS)[: PAGE_SIZE + 1].query.sql_with_params()
+    names = {
+        adapt(_SENTINEL_NOW): "now",
+        adapt(_SENTINEL_AT): "at",
+        -7: "pk",
+        ArticleStatus.PUBLISHED: "status",
+        _SENTINEL_CATEGORY: "category",
+        _SENTINEL_WARD: "ward",
+        **{f"%{word}%": f"word{index}" for index, word in enumerate(words)},
+    }
+    # Any other parameter is the ORM's own constant (the 1 that Exists selects): kept as it is.
+    return sql, [(names[param], None) if param in names else (None, param) for param in params]
 
 
-def _unfiltered_page(position):
+def _compiled_page(filters, position):
+    """The rows of the list's page (LIST_FIELDS as dicts, PAGE_SIZE + 1 at most) by _page_sql."""
     from django.db import connection
 
-    sql, names = _unfiltered_sql(position is not None)
+    words = search_key(filters.query).split()[:MAX_SEARCH_WORDS]
+    shape = _Shape(category=bool(filters.category), ward=bool(filters.ward), words=len(words), position=bool(position))
+    sql, names = _page_sql(shape, connection.vendor)
     adapt = connection.ops.adapt_datetimefield_value
     at, pk = position or (None, None)
     values = {
@@ -202,9 +242,12 @@ def _unfiltered_page(position):
         "status": ArticleStatus.PUBLISHED,
         "at": adapt(at) if at else None,
         "pk": pk,
+        "category": filters.category,
+        "ward": filters.ward,
+        **{f"word{index}": f"%{connection.ops.prep_for_like_query(word)}%" for index, word in enumerate(words)},
     }
     with connection.cursor() as db:
-        db.execute(sql, [values[name] for name in names])
+        db.execute(sql, [values[name] if name else constant for name, constant in names])
         found = [dict(zip(LIST_FIELDS, row, strict=True)) for row in db.fetchall()]
     for row in found:
         row["published_at"] = aware(row["published_at"])

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -89,6 +90,9 @@ def index(request):
             "category_options": options_html(ArticleCategory.choices, filters.category),
             "ward_options": options_html(units, filters.ward),
             "ward_name": ward_name,
+            "has_ward_name": bool(ward_name),
+            "ward_filtered": bool(filters.ward),
+            "ward_rss_url": reverse("news:ward_rss", args=[filters.ward]) if filters.ward else "",
             "older_url": _page_url(request, cursor) if cursor else None,
             "newest_url": _page_url(request, None) if request.GET.get("truoc") else None,
         },
