@@ -129,6 +129,8 @@ class WardNotice(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # The current notices (current()) without reading the expired ones: most notices expire.
+        indexes = [models.Index(fields=["expires_at"], name="notice_expires")]
         verbose_name = _("thông báo phường")
         verbose_name_plural = _("thông báo phường")
 
@@ -225,6 +227,8 @@ class Outage(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
+        # The outages ahead (ahead()) without reading the year of those over.
+        indexes = [models.Index(fields=["ends_at"], name="outage_ends")]
         verbose_name = _("lịch cắt điện, nước")
         verbose_name_plural = _("lịch cắt điện, nước")
 

@@ -117,3 +117,32 @@ def test_times_come_written_in_the_citys_time(world, client):
     client.force_login(world.lan)
     page = client.get("/").content.decode()
     assert "07:30 02/01 – 16:30 02/01" in page and "30/11 08:05" in page
+
+
+def _panel(page):
+    start = page.index('<section class="home-panel card" aria-labelledby="home-ward">')
+    return page[start : page.index("</section>", start) + len("</section>")]
+
+
+def test_the_panel_writes_its_rows_escaped_and_says_when_lists_are_empty(world, client, make_user):
+    """The panel's frame is drawn once per language and per which lists are empty (news.home):
+    the rows still say what is there, escaped, and an empty list says so."""
+    from citizens.models import Profile
+
+    client.force_login(world.lan)
+    empty = _panel(client.get("/").content.decode())
+    assert "Tại Phường Lê Chân" in empty and "Không có thông báo mới của phường." in empty
+    assert "Không có lịch cắt điện, nước sắp tới ở phường của bạn." in empty and "Lịch tiếp dân" not in empty
+    notice(world, "Cúp nước <b>&</b>", world.lechan, urgent=True)
+    made = outage(world, days=7)
+    Outage.objects.filter(pk=made.pk).update(area="Ngõ <i>5</i>")
+    panel = _panel(client.get("/").content.decode())
+    assert '<span class="tag-urgent">Khẩn</span> Cúp nước &lt;b&gt;&amp;&lt;/b&gt;</a>' in panel
+    assert f'<li class="outage-planned"><a href="/tin-tuc/cat-dien-nuoc/{made.pk}/">Cắt điện ' in panel
+    assert "Ngõ &lt;i&gt;5&lt;/i&gt; (Điện lực Hải Phòng)" in panel and "<b>" not in panel
+    assert "Không có thông báo mới" not in panel and 'href="/tin-tuc/cat-dien-nuoc/theo-doi/"' in panel
+    nowhere = make_user(username="khach", full_name="Khách")
+    Profile.objects.create(user=nowhere)
+    client.force_login(nowhere)
+    asked = _panel(client.get("/").content.decode())
+    assert "Phường, xã của bạn" in asked and "Cập nhật hồ sơ" in asked and "Cúp nước" not in asked
