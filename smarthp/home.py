@@ -12,6 +12,8 @@ once for all of them: `profile_row(request)`.
 
 from dataclasses import dataclass, field
 
+from .sql import Compiled, id_marker
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -45,15 +47,23 @@ PROFILE_FIELDS = (
 )  # fmt: skip
 
 
+def _profile_query(user):
+    from citizens.models import Profile
+
+    return Profile.objects.filter(user_id=user).values_list(*PROFILE_FIELDS)
+
+
+_profile = Compiled(_profile_query, user=id_marker())
+
+
 def profile_row(request):
     """The signed-in person's profile as the panels read it (a dict of PROFILE_FIELDS), or None for
     a visitor or someone without a profile: one query per request, whichever panels ask."""
     if not request.user.is_authenticated:
         return None
     if not hasattr(request, "_home_profile"):
-        from citizens.models import Profile
-
-        request._home_profile = Profile.objects.filter(user_id=request.user.pk).values(*PROFILE_FIELDS).first()
+        found = _profile.run(user=request.user.pk)
+        request._home_profile = dict(zip(PROFILE_FIELDS, found[0], strict=True)) if found else None
     return request._home_profile
 
 
