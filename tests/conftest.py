@@ -66,6 +66,17 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in English leaves English active in the
+    thread (LocaleMiddleware activates, nothing deactivates), and a later test would inherit it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _celery_mode(request):
     """Eager (in-process) tasks for every test but those marked `worker`, even when a broker is set."""
     from smarthp.celery import app
