@@ -67,6 +67,7 @@ def test_my_reports_that_moved_show_on_my_home_page(world, client):
     ReportEvent.objects.create(report=mine, kind=EventKind.ACCEPTED, actor=world.editor)
     page = client.get("/").content.decode()
     assert "Phản ánh của tôi có tiến triển" in page and "Ổ gà Lạch Tray" in page and "Cơ quan nhận xử lý" in page
+    assert '<a href="/phan-anh/PA-2026-000001/">Ổ gà Lạch Tray</a>' in page
 
 
 def test_the_personal_home_page_stays_within_8_queries_as_rows_grow(world, client, settings):
