@@ -49,10 +49,25 @@ def _walk(filters, page):
             return seen
 
 
+@pytest.fixture
+def prefix(monkeypatch):
+    """A search's first look covers this many newest articles (news.selectors.SEARCH_PREFIX)."""
+
+    def use(size):
+        monkeypatch.setattr(selectors, "SEARCH_PREFIX", size)
+        selectors._page_sql.cache_clear()
+
+    yield use
+    selectors._page_sql.cache_clear()
+
+
+@pytest.mark.parametrize("size", [2000, 30, 3])
 @pytest.mark.parametrize("query", QUERIES)
-def test_every_filter_shape_walks_as_the_queryset_does(world, articles, query):
+def test_every_filter_shape_walks_as_the_queryset_does(world, articles, query, size, prefix):
     """Search words (diacritics, case, % and _ taken literally), a category, a ward, the older
-    pages: the compiled SQL gives the ORM's rows and cursors."""
+    pages, a search's first look at the newest articles larger or smaller than the table: the
+    compiled SQL gives the ORM's rows and cursors."""
+    prefix(size)
     for category, ward in itertools.product(["", "y-te"], ["", world.lechan.code]):
         filters = selectors.Filters(query=query, category=category, ward=ward)
         compiled = _walk(filters, selectors.article_rows)
@@ -71,19 +86,25 @@ def test_rows_carry_the_values_the_list_shows(world, articles):
     assert rows and all("50%" in row["title"] for row in rows)
 
 
-def test_each_shape_is_one_query_and_compiled_once(world, articles):
-    selectors._page_sql.cache_clear()
-    filters = selectors.Filters(query="khám miễn", category="y-te", ward=world.lechan.code)
+def test_each_shape_is_one_query_and_compiled_once(world, articles, prefix):
+    prefix(25)
+    filters = selectors.Filters(category="y-te", ward=world.lechan.code)
     for _ in range(3):
         with CaptureQueriesContext(connection) as queries:
             selectors.article_rows(filters)
         assert len(queries) == 1
+    # A search whose first look at the 25 newest finds more than a page: one query; else two.
     _rows, cursor = selectors.article_rows(selectors.Filters(query="viết"))  # every body: three pages
     with CaptureQueriesContext(connection) as queries:
-        selectors.article_rows(selectors.Filters(query="viết"), cursor)
-    assert len(queries) == 1
+        rows, _cursor = selectors.article_rows(selectors.Filters(query="viết"), cursor)
+    assert len(queries) == 1 and len(rows) == 20
+    with CaptureQueriesContext(connection) as queries:
+        rows, _cursor = selectors.article_rows(selectors.Filters(query="50%"))
+    assert len(queries) == 2 and len(rows) == 12
     info = selectors._page_sql.cache_info()
-    assert info.currsize == 3 and info.hits == 2  # (two words, category, ward), (one word), (one word, older)
+    # (category, ward) once and twice again; (one word, first look), (one word, older, first look),
+    # (one word, first look) again for "50%", then (one word) for its whole search.
+    assert info.currsize == 4 and info.hits == 3
 
 
 def test_the_list_page_stays_one_query_with_every_filter(world, articles, client):
@@ -95,7 +116,8 @@ def test_the_list_page_stays_one_query_with_every_filter(world, articles, client
 
     params = {"q": "khám", "chuyen-muc": "y-te", "phuong": world.lechan.code}
     url = "/tin-tuc/?" + "&".join(f"{key}={value}" for key, value in params.items())
-    assert assert_constant_queries(client, url, grow=more) == 1
+    # Two: the first look at the 2,000 newest finds nothing (the table holds fewer), then the whole.
+    assert assert_constant_queries(client, url, grow=more) == 2
 
 
 @pytest.fixture
