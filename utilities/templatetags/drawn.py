@@ -6,13 +6,15 @@ filters with their translate, url and static tags cost a page about a third of a
 Arguments named `fill_…` are what changes per request (a select's options, a search's value):
 the template writes `{{ fill_… }}` where they go, drawn as a marker, and each request puts its
 value there, escaped as the template would (HTML built by `options_html` is marked safe).
-The other arguments are part of the variant's key (text, numbers, booleans)."""
+The other arguments are part of the variant's key (a kind, a flag): each variant is kept for the
+life of the process, so they must come from a short list, never from what a visitor types."""
 
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -23,8 +25,11 @@ _DRAWN = {}
 
 
 @receiver(setting_changed)
+@receiver(file_changed)
 def _forget(**kwargs):
-    _DRAWN.clear()  # tests change the URLconf, the static files' storage, the languages
+    # Tests change the URLconf, the static files' storage, the languages; runserver sees a template
+    # edited (its loaders are reset then, without a restart). None: the reloader goes on as usual.
+    _DRAWN.clear()
 
 
 def _draw(name, constants, fills):
