@@ -27,10 +27,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import BooleanField
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from smarthp.sql import Compiled, id_marker
 
 from .models import Agency, Membership
 
@@ -51,6 +54,50 @@ def has_second_factor(user):
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _active_rows(user):
+    columns = [*_columns(Membership), *(f"agency__{name}" for name in _columns(Agency))]
+    return Membership.objects.active().filter(user_id=user).order_by("pk").values_list(*columns)
+
+
+def _totp_rows(user):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user_id=user, type=Authenticator.Type.TOTP).values_list("pk")[:1]
+
+
+# The two reads of every officer page whose facts are not kept: compiled once (smarthp.sql).
+_active = Compiled(_active_rows, user=id_marker())
+_totp = Compiled(_totp_rows, user=id_marker())
+
+
+def _read(user):
+    """(active memberships with their agencies, has a TOTP factor) from the database: as
+    memberships_of() and has_second_factor(), in two queries compiled once."""
+    width = len(_columns(Membership))
+    memberships = []
+    for row in _active.run(user=user.pk):
+        memberships.append(_instance(user, row[:width], row[width:]))
+    return memberships, bool(_totp.run(user=user.pk))
+
+
+@functools.cache
+def _flags(model):
+    return tuple(isinstance(field, BooleanField) for field in model._meta.concrete_fields)
+
+
+def _values(model, values):
+    # A raw cursor's booleans as the ORM gives them (SQLite's are 0 and 1).
+    flags = _flags(model)
+    return [bool(value) if flag and value is not None else value for flag, value in zip(flags, values, strict=True)]
+
+
+def _instance(user, membership_values, agency_values):
+    membership = Membership.from_db(DEFAULT_DB_ALIAS, _columns(Membership), _values(Membership, membership_values))
+    membership.agency = Agency.from_db(DEFAULT_DB_ALIAS, _columns(Agency), _values(Agency, agency_values))
+    membership.user = user
+    return membership
 
 
 # --- Access version -----------------------------------------------------------------------------
@@ -127,13 +174,7 @@ def _facts(user, version, memberships, second_factor):
 
 def _rebuild(user, facts):
     """Membership instances (with their agencies) from the session's facts, as from the database."""
-    memberships = []
-    for membership_values, agency_values in facts["memberships"]:
-        membership = Membership.from_db(DEFAULT_DB_ALIAS, _columns(Membership), membership_values)
-        membership.agency = Agency.from_db(DEFAULT_DB_ALIAS, _columns(Agency), agency_values)
-        membership.user = user
-        memberships.append(membership)
-    return memberships
+    return [_instance(user, membership, agency) for membership, agency in facts["memberships"]]
 
 
 def _usable(facts, user, version, lifetime):
@@ -152,7 +193,7 @@ def officer_access(request):
     user = request.user
     lifetime = access_seconds()
     if lifetime <= 0:
-        return list(memberships_of(user)), has_second_factor(user)
+        return _read(user)
     facts = request.session.get(SESSION_KEY)
     kept = cache.get(_version_key(user.pk))
     if kept is not None and _usable(facts, user, kept, lifetime):
@@ -162,8 +203,7 @@ def officer_access(request):
         if adopted is not None:
             return adopted
     version = access_version(user.pk)  # before the database, see the module docstring
-    memberships = list(memberships_of(user))
-    second_factor = has_second_factor(user)
+    memberships, second_factor = _read(user)
     request.session[SESSION_KEY] = _facts(user, version, memberships, second_factor)
     return memberships, second_factor
 
@@ -174,8 +214,7 @@ def _adopt(user, facts):
     what it needs, the session is not written (three statements on every officer's every request
     after the cache is emptied) and the facts' version becomes the current one again. If a change
     set a version meanwhile, `cache.add` keeps it and the next request reads again under it."""
-    memberships = list(memberships_of(user))
-    second_factor = has_second_factor(user)
+    memberships, second_factor = _read(user)
     now = _facts(user, facts["version"], memberships, second_factor)
     if now["memberships"] != facts["memberships"] or now["totp"] != facts["totp"]:
         return None

@@ -193,14 +193,36 @@ def test_a_change_made_while_the_facts_are_checked_is_not_overwritten(signed_in,
     from django.core.cache import cache
 
     cache.clear()
-    original = access.has_second_factor
+    original = access._read
 
     def meanwhile(user):
+        found = original(user)
         access.bump_access(user.pk)  # a change of this person's roles, just then
-        return original(user)
+        return found
 
-    monkeypatch.setattr(access, "has_second_factor", meanwhile)
+    monkeypatch.setattr(access, "_read", meanwhile)
     assert signed_in.get(URL).status_code == 200
-    monkeypatch.setattr(access, "has_second_factor", original)
+    monkeypatch.setattr(access, "_read", original)
     assert cache.get(access._version_key(officer.pk)) != signed_in.session[access.SESSION_KEY]["version"]
     assert any("government_membership" in sql for sql in _queries_of(signed_in))
+
+
+def test_the_compiled_reads_give_what_the_orm_gives(officer, agency, make_user):
+    """access._read (two queries compiled once) against memberships_of() and has_second_factor()."""
+    other = Agency.objects.create(name="UBND Phường Lê Chân", slug="ubnd-le-chan", kind=AgencyKind.WARD_COMMITTEE)
+    Membership.objects.create(user=officer, agency=other, role=Role.LEADER)
+    Membership.objects.create(user=officer, agency=other, role=Role.EDITOR, is_active=False)
+    closed = Agency.objects.create(name="Đã giải thể", slug="closed", kind=AgencyKind.DEPARTMENT, is_active=False)
+    Membership.objects.create(user=officer, agency=closed, role=Role.OFFICER)
+    citizen = make_user(username="citizen")
+
+    for person in (officer, citizen):
+        memberships, second_factor = access._read(person)
+        expected = sorted(access.memberships_of(person), key=lambda m: m.pk)
+        assert [(m.pk, m.role, m.is_active, m.agency.name, m.agency.is_active) for m in memberships] == [
+            (m.pk, m.role, m.is_active, m.agency.name, m.agency.is_active) for m in expected
+        ]
+        assert all(m.is_active is True and m.agency.is_active is True for m in memberships)
+        assert second_factor == access.has_second_factor(person)
+    assert len(access._read(officer)[0]) == 2 and access._read(officer)[1] is True
+    assert access._read(citizen) == ([], False)
