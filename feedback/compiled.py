@@ -162,7 +162,7 @@ def _report_query(wrapper):
     selectors.report_for(None, code), for this database connection object (a thread's own: the
     compiler keeps it). The compiler's `select` and `klass_info` say how a row becomes the report."""
     queryset = Report.objects.filter(visible_reports_q(None), code=_CODE).order_by()
-    queryset = queryset.select_related(*selectors.REPORT_RELATED)[:1]
+    queryset = queryset.select_related(*selectors.REPORT_RELATED).defer(*selectors.REPORT_DEFERRED)[:1]
     compiler = queryset.query.get_compiler(connection=wrapper)
     sql, params = compiler.as_sql()
     assert list(params).count(_CODE) == 1 and None not in params, params

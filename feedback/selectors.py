@@ -498,6 +498,7 @@ def is_public(report):
 
 
 REPORT_RELATED = ("category", "category__parent", "unit", "agency")
+REPORT_DEFERRED = ("unit__boundary",)  # a ward's outline can weigh hundreds of kilobytes
 
 
 def report_for(user, code, queryset=None):
@@ -512,7 +513,7 @@ def report_for(user, code, queryset=None):
         return report
     queryset = Report.objects.all() if queryset is None else queryset
     queryset = queryset.filter(visible_reports_q(user), code=code).order_by()
-    found = list(queryset.select_related(*REPORT_RELATED)[:1])
+    found = list(queryset.select_related(*REPORT_RELATED).defer(*REPORT_DEFERRED)[:1])
     if not found:
         raise Http404
     return found[0]

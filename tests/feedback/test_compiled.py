@@ -187,3 +187,10 @@ def test_a_report_without_an_agency_reads_it_as_none(world, reports):
     Report.objects.filter(pk=reports[3].pk).update(agency=None)
     found = selectors.report_for(None, reports[3].code)
     assert found.agency is None and found.category == world.roads and found.category.parent == world.infra
+
+
+def test_a_visitors_report_query_leaves_the_wards_outline(world, reports):
+    with CaptureQueriesContext(connection) as captured:
+        found = selectors.report_for(None, reports[0].code)
+    assert len(captured.captured_queries) == 1 and "boundary" not in captured.captured_queries[0]["sql"]
+    assert found.unit.name == world.ngoquyen.name
