@@ -1,4 +1,4 @@
-"""{% drawn %} (utilities/templatetags/drawn.py): a page's parts that are the same on every visit of
+"""{% drawn %} (smarthp/layout.py): a page's parts that are the same on every visit of
 a language drawn once per language and variant, with what changes per request put in, escaped.
 The near-me page and the news list use it; their HTML is the same as the templates alone drew."""
 
@@ -11,13 +11,13 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from smarthp import layout as drawn_module
 from tests.utilities.world import LE_CHAN_POINT, make_place, world  # noqa: F401
 from utilities.models import PlaceKind
-from utilities.templatetags import drawn as drawn_module
 
 pytestmark = pytest.mark.django_db
 
-FORM = '{% load drawn %}{% drawn "utilities/_near_form.html" prefix=prefix fill_loai=loai fill_phuong=phuong %}'
+FORM = '{% drawn "utilities/_near_form.html" prefix=prefix fill_loai=loai fill_phuong=phuong %}'
 
 
 def render(source, **context):
