@@ -104,6 +104,9 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("hồ sơ cá nhân")
         verbose_name_plural = _("hồ sơ cá nhân")
+        # A helper's recount (campaigns.tallies.refresh_helpers) finds the unit's residents who typed
+        # their number without reading the unit's 60,000 profiles.
+        indexes = [models.Index(fields=["ward", "referral_code"], name="profile_ward_referral")]
 
     def __str__(self):
         return str(self.user)
