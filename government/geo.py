@@ -42,6 +42,8 @@ class _Index:
     tree: shapely.STRtree | None
     shapes: tuple  # (unit, prepared geometry), aligned with the tree
     seats: tuple  # (unit, lat, lng)
+    by_code: dict  # code -> unit
+    choices: tuple  # (code, name), in Vietnamese alphabetical order
 
 
 _index = None
@@ -68,7 +70,10 @@ def _build(version):
         for unit in units
         if unit.seat_lat is not None and unit.seat_lng is not None
     )
-    return _Index(version=version, units=units, tree=tree, shapes=tuple(shapes), seats=seats)
+    choices = tuple((unit.code, unit.name) for unit in sorted(units, key=lambda unit: (unit.search_key, unit.name)))
+    return _Index(
+        version=version, units=units, tree=tree, shapes=tuple(shapes), seats=seats, by_code=by_code, choices=choices
+    )
 
 
 def _current_version():
@@ -169,5 +174,21 @@ def _unit_by_seat(index, lat, lng):
 
 def units_choices():
     """(code, name) of every unit, in Vietnamese alphabetical order (diacritics folded), for forms."""
-    units = _current_index().units
-    return [(unit.code, unit.name) for unit in sorted(units, key=lambda unit: (unit.search_key, unit.name))]
+    return list(_current_index().choices)
+
+
+def unit_point(code):
+    """(unit, (lat, lng)) of the unit with this code, from the index in memory (no query): its seat,
+    else a point inside its boundary, else (unit, None); (None, None) for an unknown code. The unit's
+    `boundary` is deferred: reading it would be a query."""
+    index = _current_index()
+    unit = index.by_code.get(str(code or ""))
+    if unit is None:
+        return None, None
+    if unit.seat_lat is not None and unit.seat_lng is not None:
+        return unit, (unit.seat_lat, unit.seat_lng)
+    for shaped, geometry in index.shapes:
+        if shaped.code == unit.code:
+            point = geometry.representative_point()
+            return unit, (point.y, point.x)
+    return unit, None

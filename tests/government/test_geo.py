@@ -215,3 +215,41 @@ def grid_of_circles(codes, points=200):
         ]
         features.append((code, {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}))
     return features
+
+
+class TestUnitPoint:
+    """unit_point(code): where "near me" starts for a ward picked from the list, from the index."""
+
+    def test_a_unit_with_a_seat_starts_at_its_seat(self, city):
+        unit = AdministrativeUnit.objects.get(pk=LE_CHAN)
+        AdministrativeUnit.objects.filter(pk=LE_CHAN).update(seat_lat=20.8449, seat_lng=106.6881)
+        GeoDataVersion.bump()
+
+        found, point = geo.unit_point(LE_CHAN)
+
+        assert found.code == unit.code and point == (20.8449, 106.6881)
+
+    def test_a_unit_without_a_seat_starts_inside_its_boundary(self, two_wards):
+        AdministrativeUnit.objects.filter(pk=AN_BIEN).update(seat_lat=None, seat_lng=None)
+        GeoDataVersion.bump()
+
+        found, (lat, lng) = geo.unit_point(AN_BIEN)
+
+        assert found.code == AN_BIEN
+        assert 20.83 < lat < 20.85 and 106.68 < lng < 106.70
+        assert code_at(lat, lng) == AN_BIEN
+
+    def test_a_unit_with_neither_has_no_point_and_an_unknown_code_no_unit(self, city):
+        AdministrativeUnit.objects.filter(pk=BACH_LONG_VI).update(seat_lat=None, seat_lng=None)
+        GeoDataVersion.bump()
+
+        assert geo.unit_point(BACH_LONG_VI)[0].code == BACH_LONG_VI
+        assert geo.unit_point(BACH_LONG_VI)[1] is None
+        assert geo.unit_point("99999") == (None, None)
+        assert geo.unit_point("") == (None, None)
+
+    def test_it_reads_the_index_not_the_table(self, city, django_assert_max_num_queries):
+        geo.unit_point(LE_CHAN)
+        with django_assert_max_num_queries(1):  # at most the version's check
+            for _ in range(5):
+                geo.unit_point(AN_BIEN)
