@@ -14,6 +14,7 @@ from django.core.cache import cache
 from citizens.phones import display_phone
 from smarthp import home
 from smarthp.home import Panel
+from smarthp.sql import Compiled, text_marker
 
 from . import figures, tallies
 from .models import Tally
@@ -35,16 +36,28 @@ def group_key(group_id):
     return f"campaigns:group:{group_id}"
 
 
+# Compiled once (smarthp.sql): the ORM took longer to build this one-row read than to run it.
+_covered = Compiled(
+    lambda unit, key: Tally.objects.filter(unit_id=unit, key=key).order_by("pk").values_list("covered")[:1],
+    unit=text_marker("unit"),
+    key=text_marker("key"),
+)
+
+
+def _kept_covered(ward_id, group_id):
+    found = _covered.run(unit=ward_id, key=tallies.group_key(group_id))
+    return found[0][0] if found else None
+
+
 def group_covered(group_id, ward_id):
     key = group_key(group_id)
     found = cache.get(key)
     if found is not None:
         return found
-    tally = Tally.objects.filter(unit_id=ward_id, key=tallies.group_key(group_id)).values_list("covered", flat=True)
-    covered = tally.first()
+    covered = _kept_covered(ward_id, group_id)
     if covered is None:  # not counted yet (a group added since the last recount)
         tallies.refresh_groups(ward_id, [group_id])
-        covered = tally.first() or 0
+        covered = _kept_covered(ward_id, group_id) or 0
     cache.set(key, covered, figures.figures_seconds() or 1)
     return covered
 

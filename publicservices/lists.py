@@ -23,10 +23,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from government.models import Agency
-from smarthp.sql import aware
+from smarthp.sql import Statement, aware, id_marker, like, moment_marker, text_marker
 from smarthp.text import search_key
 
-from .compiled import Compiled, id_marker, like, moment_marker, text_marker
 from .models import Dossier, DossierStatus, Level, OnlineLevel, Procedure, ProcedureField, overdue
 
 _PLACEHOLDER = "0PLACEHOLDER0"
@@ -188,8 +187,8 @@ def _catalogue_sql(vendor, shape):
     counted = f"SELECT COUNT(*) FROM ({sql}) subquery"  # noqa: S608 - the ORM's SQL, values bound
     total = Window(Count("pk")) if "key" in shape else RawSQL(counted, params)  # noqa: S611 - the same
     listed = rows.annotate(total=total).values(*PROCEDURE_FIELDS, "total")
-    listed = Compiled.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
-    return listed, Compiled(counted, params, markers)
+    listed = Statement.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
+    return listed, Statement(counted, params, markers)
 
 
 class CatalogueRows:
@@ -277,8 +276,8 @@ def _queue_sql(vendor, statuses, order, overdue_only, agencies):
     capped = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) subquery"  # noqa: S608 - the ORM's SQL, values bound
     params = (*params, markers["cap"])
     listed = rows.annotate(total=RawSQL(capped, params))  # noqa: S611 - the ORM's SQL, values bound
-    listed = Compiled.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
-    return listed, Compiled(capped, params, markers)
+    listed = Statement.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
+    return listed, Statement(capped, params, markers)
 
 
 class QueueRows:

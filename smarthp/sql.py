@@ -1,7 +1,18 @@
-"""Helpers for the few queries the apps run on a raw cursor (their SQL compiled once per process)."""
+"""Queries whose SQL is compiled once per process, and the helpers of the raw cursor they run on.
+
+The ORM spends about a millisecond of CPU compiling a query, often more than the database takes to
+run it. Where a query's SQL depends only on its shape (which filters are present, how many ids),
+each shape is built once through the ORM with markers standing for the values, and every run binds
+its own values in their place. Only SQL is kept: the rows are read afresh on every run.
+
+- `Statement`: one compiled query and its slots (the lists of publicservices build one per shape);
+- `Compiled`: a query of a fixed shape, compiled on first use per database (the home page's reads,
+  the officer access facts, the bell's count).
+"""
 
 import datetime
 
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 
@@ -15,13 +26,9 @@ def aware(value):
     return value
 
 
-# --- A query compiled once ------------------------------------------------------------------------
-# The ORM spends about a millisecond of CPU compiling a query, often more than the database takes to
-# run it. Where a query's shape is fixed, its SQL is compiled once per process (and database) with
-# stand-in values, and each run binds the real ones in their place. Only SQL is kept: the rows are
-# read afresh on every run.
-
+# --- Markers: values no request sends, told apart from a query's constants by type and value ---------
 _ID = -7_654_321_000  # no row has a negative id
+_TEXT = "\x1f{}\x1f"  # no text holds these control characters
 _MOMENT = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)  # long before the portal
 
 
@@ -30,65 +37,121 @@ def id_marker(number=0):
     return _ID - number
 
 
+def text_marker(name):
+    """A stand-in for the text value `name` (also inside a LIKE pattern)."""
+    return _TEXT.format(name)
+
+
 def moment_marker(number=0):
     """A stand-in for the `number`-th moment of a query."""
     return _MOMENT + datetime.timedelta(seconds=number)
 
 
-def _adapt(value, connection):
+def like(text):
+    """A text as the ORM puts it inside a LIKE pattern (`__contains`)."""
+    return connection.ops.prep_for_like_query(text)
+
+
+def _adapt(value, on=None):
     # The ORM hands a DateTimeField's value to the driver as the backend adapts it (SQLite: text).
     if isinstance(value, datetime.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
+        return (on or connection).ops.adapt_datetimefield_value(value)
     return value
 
 
-class Compiled:
-    """`build(**markers)` returns the queryset, with each value it filters by given as a marker
-    (id_marker(), moment_marker()); `run(**values)` executes its SQL with the values in their place.
+def _slot(param, markers):
+    """(name, before, after) of a parameter holding a marker, (None, param, "") of a constant."""
+    for name, marker in markers.items():
+        if isinstance(marker, str) and isinstance(param, str) and marker in param:
+            before, after = param.split(marker)
+            return name, before, after
+        if type(param) is type(marker) and param == marker:
+            return name, "", ""
+    return None, param, ""
 
-    Parameters that hold no marker stay as the constants they compiled to (statuses, flags). A marker
-    is told apart from a constant by type and value, so a marker must reach the SQL unchanged: give
-    it where a field's value goes, not inside an expression that transforms it."""
+
+class Statement:
+    """One query's SQL and how to fill its parameters.
+
+    `markers` maps a value's name to the marker the query was built with; the compiled parameters
+    that hold a marker become slots, the others stay as the constants they are (statuses, flags). A
+    marker must reach the SQL unchanged: give it where a field's value goes, not inside an
+    expression that transforms it."""
+
+    def __init__(self, sql, params, markers, *, tail="", tail_names=(), on=None):
+        adapted = {name: _adapt(marker, on) for name, marker in markers.items()}
+        self.sql = sql + tail
+        self.slots = [_slot(param, adapted) for param in params]
+        self.slots += [(name, "", "") for name in tail_names]
+        missing = set(markers) - {name for name, _before, _after in self.slots}
+        assert not missing, f"markers not found in the compiled parameters: {sorted(missing)}"
+
+    @classmethod
+    def of(cls, queryset, markers, **kwargs):
+        sql, params = queryset.query.sql_with_params()
+        return cls(sql, params, markers, **kwargs)
+
+    def params(self, values, on=None):
+        """The parameters for `values` ({name: value}); a moment is adapted as the ORM adapts it."""
+        result = []
+        for name, before, after in self.slots:
+            if name is None:
+                result.append(before)
+            elif before or after:
+                result.append(f"{before}{values[name]}{after}")
+            else:
+                result.append(_adapt(values[name], on))
+        return result
+
+    def run(self, values, *, on=None, counted=False):
+        """The rows as tuples, in the query's column order (`counted`: how many there are)."""
+        on = on or connection
+        sql = f"SELECT COUNT(*) FROM ({self.sql}) counted" if counted else self.sql  # noqa: S608 - the ORM's SQL
+        with on.cursor() as cursor:
+            cursor.execute(sql, self.params(values, on))
+            return cursor.fetchall()
+
+    def rows(self, values, *, datetimes=(), booleans=()):
+        """The rows as dicts by column alias (the ORM's `.values()` names), datetimes made aware
+        and booleans made bool as the ORM's converters do (SQLite gives text and integers)."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params(values))
+            names = [column[0] for column in cursor.description]
+            found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if connection.vendor != "postgresql":
+            for row in found:
+                for name in datetimes:
+                    row[name] = aware(row[name])
+                for name in booleans:
+                    row[name] = bool(row[name])
+        return found
+
+    def value(self, values):
+        """The first column of the first row (a count)."""
+        return self.run(values)[0][0]
+
+
+class Compiled:
+    """`build(**markers)` returns the queryset, each value it filters by given as a marker;
+    `run(**values)` executes its SQL, compiled on first use per database, with the values in their
+    place."""
 
     def __init__(self, build, **markers):
         self.build, self.markers = build, markers
-        self._compiled = {}
+        self._statements = {}
 
-    def _sql(self, connection):
-        key = (connection.alias, connection.vendor)
-        if key not in self._compiled:
-            sql, params = self.build(**self.markers).query.sql_with_params()
-            named = {}
-            for name, marker in self.markers.items():
-                adapted = _adapt(marker, connection)
-                named[(type(adapted), adapted)] = name
-            slots = [self._slot(named, param) for param in params]
-            missing = set(self.markers) - {slot for slot in slots if isinstance(slot, str)}
-            assert not missing, f"markers not found in the compiled parameters: {missing}"
-            self._compiled[key] = sql, slots
-        return self._compiled[key]
+    def _statement(self, on):
+        key = (on.alias, on.vendor)
+        if key not in self._statements:
+            self._statements[key] = Statement.of(self.build(**self.markers), self.markers, on=on)
+        return self._statements[key]
 
-    @staticmethod
-    def _slot(named, param):
-        try:
-            return named.get((type(param), param), (None, param))
-        except TypeError:  # an unhashable constant (a list)
-            return (None, param)
-
-    def run(self, using="default", **values):
+    def run(self, using=DEFAULT_DB_ALIAS, **values):
         """The rows (tuples, in the queryset's column order)."""
-        return self._execute("{}", using, values)
+        on = connections[using]
+        return self._statement(on).run(values, on=on)
 
-    def count(self, using="default", **values):
+    def count(self, using=DEFAULT_DB_ALIAS, **values):
         """How many rows the query gives."""
-        return self._execute("SELECT COUNT(*) FROM ({}) counted", using, values)[0][0]
-
-    def _execute(self, shape, using, values):
-        from django.db import connections
-
-        connection = connections[using]
-        sql, slots = self._sql(connection)
-        params = [_adapt(values[slot], connection) if isinstance(slot, str) else slot[1] for slot in slots]
-        with connection.cursor() as cursor:
-            cursor.execute(shape.format(sql), params)
-            return cursor.fetchall()
+        on = connections[using]
+        return self._statement(on).run(values, on=on, counted=True)[0][0]

@@ -1,4 +1,4 @@
-"""The catalogue's and the queue's SQL compiled once per shape (publicservices.compiled, lists): the
+"""The catalogue's and the queue's SQL compiled once per shape (smarthp.sql, publicservices.lists): the
 rows and counts are the ORM's for every tab and filter combination, the SQL keeps no request's
 values, and the pages' markup is what the template loops drew."""
 

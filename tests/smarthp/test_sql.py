@@ -66,3 +66,15 @@ def test_a_marker_the_query_does_not_use_is_refused(alice):
     query = Compiled(lambda user, unused: unread_since(user, timezone.now()), user=id_marker(), unused=id_marker(1))
     with pytest.raises(AssertionError, match="unused"):
         query.run(user=alice.pk, unused=1)
+
+
+def test_a_text_marker_stands_for_a_text_value(alice, notices):
+    from smarthp.sql import text_marker
+
+    query = Compiled(
+        lambda user, kind: Notice.objects.filter(user_id=user, kind=kind).order_by("pk").values_list("text"),
+        user=id_marker(),
+        kind=text_marker("kind"),
+    )
+    assert [text for (text,) in query.run(user=alice.pk, kind="report")] == ["alice 1", "alice 3", "alice 9"]
+    assert query.run(user=alice.pk, kind="other") == []
