@@ -29,6 +29,9 @@ from smarthp.text import search_key
 from .models import Dossier, DossierStatus, Level, OnlineLevel, Procedure, ProcedureField, overdue
 
 _PLACEHOLDER = "0PLACEHOLDER0"
+# A page number past this is read as this one (past the last page: the last page is shown); a
+# number such as 10^26 would not fit the database's OFFSET.
+MAX_PAGE = 100_000
 # The rows' texts are plain str: the standard library's escape gives django.utils.html.escape's
 # output without its lazy-string wrapper (about 180 calls a queue page).
 escape = html.escape
@@ -207,7 +210,7 @@ class CatalogueRows:
         self.read = None  # (start, rows) of the page read with the count
         self.total = None
         try:
-            self.asked = max(0, (int(number) - 1) * PAGE_SIZE)
+            self.asked = max(0, (min(int(number), MAX_PAGE) - 1) * PAGE_SIZE)
         except (TypeError, ValueError):
             self.asked = 0
 

@@ -34,7 +34,7 @@ class BoundedPage:
 
     def __init__(self, dossiers, number):
         try:
-            self.number = max(1, int(number or 1))
+            self.number = min(max(1, int(number or 1)), lists.MAX_PAGE)
         except ValueError:
             self.number = 1
         found, self.count = dossiers.page((self.number - 1) * PAGE_SIZE, PAGE_SIZE + 1, COUNT_CAP + 1)

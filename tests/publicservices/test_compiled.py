@@ -262,3 +262,22 @@ def test_catalogue_filters_are_what_the_form_cleans(w, query):
     form = CatalogueFilterForm(data or None, fields=fields, agencies=agencies)
     expected = form.cleaned_data if form.is_valid() else {}
     assert catalogue_filters(data, fields=fields, agencies=agencies) == (expected, form["q"].value() or "")
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999999", "100001", "-5", "1e309", "abc"])
+def test_a_page_number_out_of_range_shows_a_page(client, w, number):
+    """A page number far past the end is the last page (the database's OFFSET cannot take 10^26)."""
+    _more_procedures(w, 23)
+    for query in ({}, {"q": "thu tuc"}):
+        response = client.get(reverse("publicservices:index"), {**query, "trang": number})
+        assert response.status_code == 200
+        assert response.context["page"].object_list, (query, number)
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999999", "100001", "-5", "abc"])
+def test_a_queue_page_number_out_of_range_is_an_empty_page_not_an_error(client, w, number):
+    _queue_world(w)
+    client.login(username="canbo", password=PASSWORD)
+    response = client.get(reverse("publicservices_officer:queue"), {"tab": "dang-xu-ly", "trang": number})
+    assert response.status_code == 200
+    assert response.context["page"].number <= lists.MAX_PAGE
