@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
-from smarthp.sql import aware
+from smarthp.sql import aware, prepared_cursor
 
 from . import selectors
 from .models import Report, visible_reports_q
@@ -142,7 +142,7 @@ def feed_rows(filters, position, size, *, any_order):
             params.append(like[name[1]])
         else:
             params.append(name[1])
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection (smarthp.sql)
         _psycopg_times(cursor)
         cursor.execute(sql, params)
         found = [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
@@ -178,7 +178,7 @@ def public_report(code):
     and the category's parent, ward and agency read with it), or None."""
     wrapper = connections[DEFAULT_DB_ALIAS]
     compiler, sql, params, (start, end), init_list, populators = _report_query(wrapper)
-    with wrapper.cursor() as cursor:
+    with prepared_cursor() as cursor:
         _psycopg_times(cursor)
         cursor.execute(sql, [code if param is None else param for param in params])
         found = cursor.fetchall()

@@ -11,6 +11,7 @@ its own values in their place. Only SQL is kept: the rows are read afresh on eve
 """
 
 import datetime
+from types import SimpleNamespace
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
@@ -155,3 +156,48 @@ class Compiled:
         """How many rows the query gives."""
         on = connections[using]
         return self._statement(on).run(values, on=on, counted=True)[0][0]
+
+
+# --- Prepared statements -----------------------------------------------------------------------------
+# PostgreSQL plans a query each time it runs; for a report's page that took 0.8 ms against 0.13 ms of
+# running it. Django's cursors bind values on the client and so are never prepared (its connections
+# also turn psycopg's automatic preparing off, for connection poolers). The hottest compiled queries
+# run on a cursor that binds on the server and asks for its statement to be prepared: planned once
+# per connection (PostgreSQL keeps a custom plan per run for the first five, then a generic plan
+# when it costs no more). Behind a pooler in transaction mode this needs one that tracks prepared
+# statements (PgBouncer 1.21 and later, max_prepared_statements).
+_NEVER_BY_COUNT = 2**31  # psycopg prepares nothing by itself; only what asks to be
+
+
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            done = super().execute(query, params, prepare=True, binary=binary)
+            # What Django's query log reads (ops.last_executed_query): the SQL, its values apart.
+            self._query = SimpleNamespace(query=query.encode() if isinstance(query, str) else query)
+            return done
+
+    return PreparedCursor
+
+
+def prepared_cursor(using=DEFAULT_DB_ALIAS):
+    """A Django cursor (logged, its errors Django's) whose statements PostgreSQL prepares; the usual
+    cursor on another database."""
+    wrapper = connections[using]
+    if wrapper.vendor != "postgresql":
+        return wrapper.cursor()
+    wrapper.close_if_health_check_failed()
+    wrapper.ensure_connection()
+    with wrapper.wrap_database_errors:
+        raw = wrapper.connection
+        if raw.prepare_threshold is None:
+            raw.prepare_threshold = _NEVER_BY_COUNT
+        global _PreparedCursor
+        if _PreparedCursor is None:
+            _PreparedCursor = _prepared_cursor_class()
+        return wrapper._prepare_cursor(_PreparedCursor(raw))
+
+
+_PreparedCursor = None

@@ -78,3 +78,36 @@ def test_a_text_marker_stands_for_a_text_value(alice, notices):
     )
     assert [text for (text,) in query.run(user=alice.pk, kind="report")] == ["alice 1", "alice 3", "alice 9"]
     assert query.run(user=alice.pk, kind="other") == []
+
+
+def test_a_prepared_cursor_answers_like_any_cursor_and_is_logged(alice, notices):
+    from django.db import DatabaseError
+
+    from smarthp.sql import prepared_cursor
+
+    sql = "SELECT text FROM notices_notice WHERE user_id = %s ORDER BY id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [alice.pk])
+        expected = cursor.fetchall()
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            with prepared_cursor() as cursor:
+                cursor.execute(sql, [alice.pk])
+                assert cursor.fetchall() == expected
+    assert len(queries) == 3 and all("notices_notice" in query["sql"] for query in queries.captured_queries)
+    with pytest.raises(DatabaseError), prepared_cursor() as cursor:  # the database's errors are Django's
+        cursor.execute("SELECT no_such_column FROM notices_notice WHERE user_id = %s", [alice.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares; SQLite has no such thing")
+def test_on_postgresql_the_statement_is_prepared_once_per_connection(alice, notices):
+    from smarthp.sql import prepared_cursor
+
+    sql = "SELECT count(*) FROM notices_notice WHERE user_id = %s AND kind = %s"
+    for _ in range(3):
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, [alice.pk, "report"])
+            assert cursor.fetchone() == (3,)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%notices_notice%kind%"])
+        assert cursor.fetchone() == (1,)
