@@ -1,11 +1,14 @@
 """Through HTTP: the applicant's dossier, lookup by code and QR secret, files, the officer desk, ratings, figures."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from publicservices import services
 from publicservices.files import check_upload
-from publicservices.models import DossierStatus, Rating
+from publicservices.models import DossierEvent, DossierStatus, EventKind, Rating
 from tests.conftest import PASSWORD
 from tests.helpers import OFFICER_PAGE_MAX_QUERIES, assert_constant_queries
 from tests.publicservices.world import build, file_dossier, pdf_bytes, pdf_upload
@@ -213,6 +216,10 @@ def test_the_home_panel_shows_dossiers_that_moved(client, w):
     client.login(username="citizen", password=PASSWORD)
     page = client.get(reverse("home")).text
     assert "Hồ sơ của tôi có cập nhật" in page and dossier.code in page
+    link = f'<a href="{reverse("publicservices:dossier", args=[dossier.code])}">{dossier.code}</a>: '
+    assert link + f"{EventKind.RECEIVED.label} (" in page
+    DossierEvent.objects.filter(dossier=dossier).update(at=timezone.now() - dt.timedelta(days=15))
+    assert "Hồ sơ của tôi có cập nhật" not in client.get(reverse("home")).text  # older than 14 days
 
 
 def test_the_desk_shows_the_queue_counts(client, w):
