@@ -20,22 +20,16 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, Subquery
 
+from smarthp.sql import Compiled, aware, day_marker, id_marker, text_marker
+
 from .models import Campaign, Snapshot
 
 CAMPAIGN_VERSION_KEY = "campaigns:campaign-version"
-_UNIT = "\x00unit"  # stand-in values: they name each parameter of the compiled SQL
-_DAY = dt.date(1, 1, 2)
 
 
 def _day(value):
     """A raw cursor's date (SQLite gives text)."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _aware(value):
-    from smarthp.sql import aware
-
-    return aware(value)
 
 
 # --- The campaign in force, memoised under a version ------------------------------------------------
@@ -55,36 +49,31 @@ def campaign_changed(**kwargs):
     transaction.on_commit(bump_campaign_version, robust=True)
 
 
-@functools.cache
-def _campaign_sql():
+def _campaign_query(unit, day):
     in_force = (
-        Campaign.objects.filter(starts_on__lte=_DAY)
-        .filter(Q(units__code=_UNIT) | Q(units__isnull=True))
+        Campaign.objects.filter(starts_on__lte=day)
+        .filter(Q(units__code=unit) | Q(units__isnull=True))
         .order_by("-starts_on", "-id")
         .values("pk")[:1]
     )
-    rows = (
+    return (
         Campaign.objects.filter(pk=Subquery(in_force))
-        .annotate(due=FilteredRelation("deadlines", condition=Q(deadlines__unit=_UNIT) | Q(deadlines__unit=None)))
+        .annotate(due=FilteredRelation("deadlines", condition=Q(deadlines__unit=unit) | Q(deadlines__unit=None)))
         .order_by()
         .values_list("pk", "name", "target_percent", "starts_on", "due__audience", "due__unit", "due__due_on")
     )
-    sql, params = rows.query.sql_with_params()
-    names = {connection.ops.adapt_datefield_value(_DAY): "day", _UNIT: "unit"}
-    return sql, [names[param] for param in params]
+
+
+_campaign = Compiled(_campaign_query, unit=text_marker("unit"), day=day_marker())
 
 
 def campaign_rows(unit_code, today):
     """[(pk, name, target percent, starts on, audience, deadline's unit, due on)] of the campaign in
     force for the unit on `today`, one row per deadline that applies (audience None: none)."""
-    sql, names = _campaign_sql()
-    values = {"day": connection.ops.adapt_datefield_value(today), "unit": unit_code}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values[name] for name in names])
-        return [
-            (pk, name, target, _day(starts), audience, unit, _day(due))
-            for pk, name, target, starts, audience, unit, due in cursor.fetchall()
-        ]
+    return [
+        (pk, name, target, _day(starts), audience, unit, _day(due))
+        for pk, name, target, starts, audience, unit, due in _campaign.run(unit=unit_code, day=today)
+    ]
 
 
 # --- The groups and workplaces with their counts ----------------------------------------------------
@@ -122,7 +111,7 @@ def unit_rows(unit_code):
         rows = [dict(zip(UNIT_FIELDS, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
         row["surveyed_on"] = _day(row["surveyed_on"])
-        row["refreshed_at"] = _aware(row["refreshed_at"])
+        row["refreshed_at"] = aware(row["refreshed_at"])
     return rows
 
 
@@ -130,25 +119,23 @@ def unit_rows(unit_code):
 
 
 @functools.cache
-def _snapshot_sql(weeks):
-    rows = (
-        Snapshot.objects.filter(unit_id=_UNIT, group__isnull=True, week__lt=_DAY)
-        .order_by("-week")
-        .values_list("week", "covered", "smartphone_households")[:weeks]
+def _snapshots(weeks):
+    return Compiled(
+        lambda unit, day: (
+            Snapshot.objects.filter(unit_id=unit, group__isnull=True, week__lt=day)
+            .order_by("-week")
+            .values_list("week", "covered", "smartphone_households")[:weeks]
+        ),
+        unit=text_marker("unit"),
+        day=day_marker(),
     )
-    sql, params = rows.query.sql_with_params()
-    names = {connection.ops.adapt_datefield_value(_DAY): "day", _UNIT: "unit"}
-    return sql, [names[param] for param in params]
 
 
 def snapshot_rows(unit_code, before, weeks):
     """[(week, covered, households with a smartphone)] of the unit's last `weeks` weeks before
     `before`, newest first."""
-    sql, names = _snapshot_sql(weeks)
-    values = {"day": connection.ops.adapt_datefield_value(before), "unit": unit_code}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values[name] for name in names])
-        return [(_day(week), covered, smart) for week, covered, smart in cursor.fetchall()]
+    rows = _snapshots(weeks).run(unit=unit_code, day=before)
+    return [(_day(week), covered, smart) for week, covered, smart in rows]
 
 
 # --- The city's units -------------------------------------------------------------------------------
@@ -183,17 +170,15 @@ def city_rows(cutoff):
 
 UNIT_ROW_FIELDS = ("code", "name", "kind")
 JOB_FIELDS = ("id", "fmt", "label", "status", "total", "done", "created_at")
-_USER = -7
 
 
-@functools.cache
-def _unit_row_sql():
+def _unit_query(code):
     from government.models import AdministrativeUnit
 
-    rows = AdministrativeUnit.objects.filter(code=_UNIT).order_by().values_list(*UNIT_ROW_FIELDS)
-    sql, params = rows.query.sql_with_params()
-    assert list(params) == [_UNIT], params
-    return sql
+    return AdministrativeUnit.objects.filter(code=code).order_by().values_list(*UNIT_ROW_FIELDS)
+
+
+_unit = Compiled(_unit_query, code=text_marker("code"))
 
 
 def unit(code):
@@ -201,20 +186,23 @@ def unit(code):
     as .only() leaves them), or None."""
     from government.models import AdministrativeUnit
 
-    with connection.cursor() as cursor:
-        cursor.execute(_unit_row_sql(), [code])
-        row = cursor.fetchone()
-    return None if row is None else AdministrativeUnit.from_db(connection.alias, UNIT_ROW_FIELDS, row)
+    rows = _unit.run(code=code)
+    return AdministrativeUnit.from_db(connection.alias, UNIT_ROW_FIELDS, rows[0]) if rows else None
 
 
 @functools.cache
-def _jobs_sql(limit):
+def _jobs(limit):
     from .models import ExportJob
 
-    rows = ExportJob.objects.filter(user_id=_USER, unit_id=_UNIT).order_by("-created_at").values_list(*JOB_FIELDS)
-    sql, params = rows[:limit].query.sql_with_params()
-    names = {_USER: "user", _UNIT: "unit"}
-    return sql, [names[param] for param in params]
+    return Compiled(
+        lambda user, unit: (
+            ExportJob.objects.filter(user_id=user, unit_id=unit)
+            .order_by("-created_at")
+            .values_list(*JOB_FIELDS)[:limit]
+        ),
+        user=id_marker(),
+        unit=text_marker("unit"),
+    )
 
 
 def recent_jobs(user_id, unit_code, limit=5):
@@ -222,9 +210,5 @@ def recent_jobs(user_id, unit_code, limit=5):
     JOB_FIELDS loaded, the rest deferred)."""
     from .models import ExportJob
 
-    sql, names = _jobs_sql(limit)
-    values = {"user": user_id, "unit": unit_code}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [values[name] for name in names])
-        rows = cursor.fetchall()
-    return [ExportJob.from_db(connection.alias, JOB_FIELDS, (*row[:-1], _aware(row[-1]))) for row in rows]
+    rows = _jobs(limit).run(user=user_id, unit=unit_code)
+    return [ExportJob.from_db(connection.alias, JOB_FIELDS, (*row[:-1], aware(row[-1]))) for row in rows]

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from government.models import AdministrativeUnit
-from smarthp.sql import aware
+from smarthp.sql import Compiled, Statement, aware, id_marker, like, moment_marker, text_marker
 from smarthp.text import search_key
 
 from .models import Article, ArticleCategory, ArticleStatus, Outage, Schedule, ScheduleKind, WardNotice
@@ -164,17 +164,9 @@ ARTICLE_FIELDS = (
 )  # fmt: skip
 
 
-@functools.cache
-def _article_sql():
-    # The article page's query is the same for every article: the ORM compiles it once per process
-    # (a millisecond of CPU a request) and the id is its one parameter. A row per ward (one or two).
-    sql, params = Article.objects.filter(pk=0).values(*ARTICLE_FIELDS).order_by().query.sql_with_params()
-    assert list(params) == [0], params
-    return sql
-
-
-_SENTINEL_NOW = datetime.datetime(2000, 1, 1, 0, 0, 1, tzinfo=datetime.UTC)
-_SENTINEL_AT = datetime.datetime(2000, 1, 1, 0, 0, 2, tzinfo=datetime.UTC)
+# The article page's query is the same for every article: compiled once (smarthp.sql), the id its
+# one value. A row per ward (one or two).
+_article = Compiled(lambda pk: Article.objects.filter(pk=pk).values_list(*ARTICLE_FIELDS).order_by(), pk=id_marker())
 
 
 @dataclass(frozen=True)
@@ -188,50 +180,30 @@ class _Shape:
     prefix: bool = False  # only the SEARCH_PREFIX newest public articles (after the position)
 
 
-_SENTINEL_CATEGORY = "\x01category"
-_SENTINEL_WARD = "\x01ward"
-
-
-def _sentinel_word(index):
-    return f"\x01word{index}"
-
-
 @functools.cache
 def _page_sql(shape, vendor):
-    """(SQL, its parameters as (name, None) or (None, a constant)) of the list's page of this shape,
-    for this database `vendor`.
+    """The Statement (smarthp.sql) of the list's page of this shape, for this database `vendor`.
 
     A list page's SQL is the same for every visit of its shape (a search of two words in a
     category, the second page of the whole list…): the ORM compiles it once per process (1 ms of
-    CPU a request), from _public_articles itself with stand-in values that name the parameters
-    (the time now, the status, the cursor's time and id, the category, the ward, each word). There
-    are 2 x 2 x 7 x 2 shapes, and a search's prefix of the newest articles (_compiled_page)."""
-    from django.db import connection
-
-    adapt = connection.ops.adapt_datetimefield_value
-    words = [_sentinel_word(index) for index in range(shape.words)]
-    filters = Filters(
-        query=" ".join(words),
-        category=_SENTINEL_CATEGORY if shape.category else "",
-        ward=_SENTINEL_WARD if shape.ward else "",
-    )
-    position = (_SENTINEL_AT, -7) if shape.position else None
-    rows = _public_articles(filters, position, now=_SENTINEL_NOW, words=words)
+    CPU a request), from _public_articles itself with markers for the values (the time now, the
+    cursor's time and id, the category, the ward, each word). There are 2 x 2 x 7 x 2 shapes, and a
+    search's prefix of the newest articles (_compiled_page)."""
+    words = [text_marker(f"word{index}") for index in range(shape.words)]
+    markers = {"now": moment_marker(0), **{f"word{index}": word for index, word in enumerate(words)}}
+    filters = Filters(query=" ".join(words))
+    if shape.category:
+        filters = replace(filters, category=markers.setdefault("category", text_marker("category")))
+    if shape.ward:
+        filters = replace(filters, ward=markers.setdefault("ward", text_marker("ward")))
+    position = None
+    if shape.position:
+        position = markers.setdefault("at", moment_marker(1)), markers.setdefault("pk", id_marker())
+    rows = _public_articles(filters, position, now=markers["now"], words=words)
     if shape.prefix:
-        newest = _public_articles(Filters(), position, now=_SENTINEL_NOW).values("published_at")
+        newest = _public_articles(Filters(), position, now=markers["now"]).values("published_at")
         rows = rows.filter(published_at__gte=Subquery(newest[SEARCH_PREFIX - 1 : SEARCH_PREFIX]))
-    sql, params = rows.values(*LIST_FIELDS)[: PAGE_SIZE + 1].query.sql_with_params()
-    names = {
-        adapt(_SENTINEL_NOW): "now",
-        adapt(_SENTINEL_AT): "at",
-        -7: "pk",
-        ArticleStatus.PUBLISHED: "status",
-        _SENTINEL_CATEGORY: "category",
-        _SENTINEL_WARD: "ward",
-        **{f"%{word}%": f"word{index}" for index, word in enumerate(words)},
-    }
-    # Any other parameter is the ORM's own constant (the 1 that Exists selects): kept as it is.
-    return sql, [(names[param], None) if param in names else (None, param) for param in params]
+    return Statement.of(rows.values_list(*LIST_FIELDS)[: PAGE_SIZE + 1], markers)
 
 
 def _compiled_page(filters, position):
@@ -254,21 +226,16 @@ def _compiled_page(filters, position):
 def _run_page(shape, filters, position, words):
     from django.db import connection
 
-    sql, names = _page_sql(shape, connection.vendor)
-    adapt = connection.ops.adapt_datetimefield_value
     at, pk = position or (None, None)
     values = {
-        "now": adapt(timezone.now()),
-        "status": ArticleStatus.PUBLISHED,
-        "at": adapt(at) if at else None,
+        "now": timezone.now(),
+        "at": at,
         "pk": pk,
         "category": filters.category,
         "ward": filters.ward,
-        **{f"word{index}": f"%{connection.ops.prep_for_like_query(word)}%" for index, word in enumerate(words)},
+        **{f"word{index}": like(word) for index, word in enumerate(words)},
     }
-    with connection.cursor() as db:
-        db.execute(sql, [values[name] if name else constant for name, constant in names])
-        found = [dict(zip(LIST_FIELDS, row, strict=True)) for row in db.fetchall()]
+    found = [dict(zip(LIST_FIELDS, row, strict=True)) for row in _page_sql(shape, connection.vendor).run(values)]
     for row in found:
         row["published_at"] = aware(row["published_at"])
         row["is_citywide"] = bool(row["is_citywide"])
@@ -279,13 +246,10 @@ def article_for(user, pk):
     """A public article, or any article for an editor (a draft's preview), as the page shows it: a
     dict of ARTICLE_FIELDS (without the wards) with `is_public`, `category_label` and `wards`
     ([{"code", "name"}] in alphabetical order, names from the boundaries index in memory). Else Http404."""
-    from django.db import connection
 
     from government import geo
 
-    with connection.cursor() as cursor:
-        cursor.execute(_article_sql(), [pk])
-        found = [dict(zip(ARTICLE_FIELDS, values, strict=True)) for values in cursor.fetchall()]
+    found = [dict(zip(ARTICLE_FIELDS, values, strict=True)) for values in _article.run(pk=pk)]
     if not found:
         raise Http404
     article = found[0]

@@ -32,6 +32,7 @@ def aware(value):
 _ID = -7_654_321_000  # no row has a negative id
 _TEXT = "\x1f{}\x1f"  # no text holds these control characters
 _MOMENT = datetime.datetime(1901, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)  # long before the portal
+_DAY = datetime.date(1902, 3, 4)  # not the moment's day: SQLite gives both as text
 
 
 def id_marker(number=0):
@@ -49,22 +50,29 @@ def moment_marker(number=0):
     return _MOMENT + datetime.timedelta(seconds=number)
 
 
+def day_marker(number=0):
+    """A stand-in for the `number`-th date of a query."""
+    return _DAY + datetime.timedelta(days=number)
+
+
 def like(text):
     """A text as the ORM puts it inside a LIKE pattern (`__contains`)."""
     return connection.ops.prep_for_like_query(text)
 
 
 def _adapt(value, on=None):
-    # The ORM hands a DateTimeField's value to the driver as the backend adapts it (SQLite: text).
+    # The ORM hands a date or time field's value to the driver as the backend adapts it (SQLite: text).
     if isinstance(value, datetime.datetime):
         return (on or connection).ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return (on or connection).ops.adapt_datefield_value(value)
     return value
 
 
 def _slot(param, markers):
     """(name, before, after) of a parameter holding a marker, (None, param, "") of a constant."""
     for name, marker in markers.items():
-        if isinstance(marker, str) and isinstance(param, str) and marker in param:
+        if isinstance(marker, str) and "\x1f" in marker and isinstance(param, str) and marker in param:
             before, after = param.split(marker)
             return name, before, after
         if type(param) is type(marker) and param == marker:
