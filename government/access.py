@@ -51,9 +51,7 @@ def memberships_of(user):
 
 def has_second_factor(user):
     """Whether `user` has an active TOTP authenticator (allauth.mfa)."""
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(_totp.run(user=user.pk))
 
 
 def _active_rows(user):
@@ -79,7 +77,7 @@ def _read(user):
     memberships = []
     for row in _active.run(user=user.pk):
         memberships.append(_instance(user, row[:width], row[width:]))
-    return memberships, bool(_totp.run(user=user.pk))
+    return memberships, has_second_factor(user)
 
 
 @functools.cache

@@ -12,6 +12,7 @@ its own values in their place. Only SQL is kept: the rows are read afresh on eve
 """
 
 import datetime
+import functools
 from types import SimpleNamespace
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -178,6 +179,7 @@ class Compiled:
 _NEVER_BY_COUNT = 2**31  # psycopg prepares nothing by itself; only what asks to be
 
 
+@functools.cache
 def _prepared_cursor_class():
     from django.db.backends.postgresql.base import ServerBindingCursor
 
@@ -203,10 +205,4 @@ def prepared_cursor(using=DEFAULT_DB_ALIAS):
         raw = wrapper.connection
         if raw.prepare_threshold is None:
             raw.prepare_threshold = _NEVER_BY_COUNT
-        global _PreparedCursor
-        if _PreparedCursor is None:
-            _PreparedCursor = _prepared_cursor_class()
-        return wrapper._prepare_cursor(_PreparedCursor(raw))
-
-
-_PreparedCursor = None
+        return wrapper._prepare_cursor(_prepared_cursor_class()(raw))
