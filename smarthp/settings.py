@@ -145,7 +145,7 @@ CACHES["durable"] = {"BACKEND": "citizens.ratelimit.DatabaseStore", "TIMEOUT": N
 # database, so a flushed cache loses none), else from the database (a per-process cache would keep a
 # session ended in one process alive in the others). End sessions through Django (sign-out, allauth's
 # session list, SessionStore.delete()), not by deleting rows, which would leave their cached copies.
-SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
+SESSION_ENGINE = f"smarthp.sessions.{'cached_db' if REDIS_URL else 'db'}"
 
 # --- Celery -------------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (eager) so a newcomer's first run needs no Redis.
@@ -184,8 +184,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "citizens.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "citizens.backends.ModelBackend",
+    "citizens.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -98,9 +98,23 @@ class Statement:
         assert not missing, f"markers not found in the compiled parameters: {sorted(missing)}"
 
     @classmethod
-    def of(cls, queryset, markers, **kwargs):
-        sql, params = queryset.query.sql_with_params()
-        return cls(sql, params, markers, **kwargs)
+    def of(cls, queryset, markers, *, on=None, **kwargs):
+        compiler = queryset.query.get_compiler(connection=on or connection)
+        sql, params = compiler.as_sql()
+        statement = cls(sql, params, markers, on=on, **kwargs)
+        statement.compiler = compiler
+        return statement
+
+    @functools.cached_property
+    def _converters(self):
+        return self.compiler.get_converters([column for column, _sql, _alias in self.compiler.select])
+
+    def converted(self, rows):
+        """`rows` as the ORM gives them: each column through its backend's and field's converters
+        (SQLite's text moments made aware, its 0 and 1 made bool, JSON parsed). Needs `of()`."""
+        if not self._converters:
+            return rows
+        return [tuple(row) for row in self.compiler.apply_converters(rows, self._converters)]
 
     def params(self, values, on=None):
         """The parameters for `values` ({name: value}); a moment is adapted as the ORM adapts it."""
@@ -161,6 +175,17 @@ class Compiled:
         """The rows (tuples, in the queryset's column order)."""
         on = connections[using]
         return self._statement(on).run(values, on=on)
+
+    def instances(self, using=DEFAULT_DB_ALIAS, **values):
+        """Model instances, as the queryset would give them: `build` returns a plain queryset of a
+        model (every concrete field, nothing joined)."""
+        on = connections[using]
+        statement = self._statement(on)
+        compiler = statement.compiler
+        assert not compiler.klass_info.get("related_klass_infos"), "instances() reads one model"
+        names = [column.target.attname for column, _sql, _alias in compiler.select]
+        model = compiler.query.model
+        return [model.from_db(on.alias, names, row) for row in statement.converted(statement.run(values, on=on))]
 
     def count(self, using=DEFAULT_DB_ALIAS, **values):
         """How many rows the query gives."""

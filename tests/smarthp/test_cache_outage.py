@@ -36,7 +36,7 @@ def redis_away(settings):
         },
         "durable": settings.CACHES["durable"],
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "smarthp.sessions.cached_db"
     portal_cache._outages.clear()
     yield
     portal_cache._outages.clear()

@@ -3,12 +3,12 @@
 import logging
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from smarthp.middleware import busy_response
+from smarthp.sessions.db import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_the_api_answers_json(quiet_client):
 
 def test_a_session_that_cannot_be_read_answers_the_busy_page(quiet_client, alice, monkeypatch, settings):
     """The session is read by middleware before any view: the same page, not a 500."""
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # read from the database every time
+    settings.SESSION_ENGINE = "smarthp.sessions.db"  # read from the database every time
     quiet_client.force_login(alice)
 
     def load(self):

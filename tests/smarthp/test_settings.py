@@ -48,7 +48,7 @@ def test_the_embedded_default_needs_no_configuration():
     assert values["cache"] == "smarthp.cache.LocMemCache"
     # Rate limits are counted in the database, as in production.
     assert values["durable_cache"] == "citizens.ratelimit.DatabaseStore"
-    assert values["session"] == "django.contrib.sessions.backends.db"  # never a per-process copy
+    assert values["session"] == "smarthp.sessions.db"  # never a per-process copy
     assert values["eager"] is True
     assert values["time_zone"] == "Asia/Ho_Chi_Minh"
     assert values["language"] == "vi"
@@ -84,7 +84,7 @@ def test_redis_url_switches_the_cache_and_the_queue_to_redis():
     assert 0 < values["cache_options"]["socket_timeout"] <= 0.5
     assert values["durable_cache"] == "citizens.ratelimit.DatabaseStore"
     # Sessions are read from Redis and written through to the database.
-    assert values["session"] == "django.contrib.sessions.backends.cached_db"
+    assert values["session"] == "smarthp.sessions.cached_db"
     assert values["eager"] is False
 
 

@@ -1,0 +1,30 @@
+"""Django's database session engines, their one read compiled once and run prepared (smarthp.sql).
+
+Every signed-in request reads its session before anything else; through the ORM that read cost
+about as much as the bare one-query page itself (benchmarks/README, "the floor"). Same table, same
+rows, same expiry rule as Django's: `SESSION_ENGINE = "smarthp.sessions.db"` or `".cached_db"`.
+"""
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from smarthp.sql import Compiled, moment_marker, text_marker
+
+
+def _live(key, now):
+    return Session.objects.filter(session_key=key, expire_date__gt=now).values_list("session_data")
+
+
+_live_data = Compiled(_live, key=text_marker("key"), now=moment_marker())
+
+
+class CompiledRead:
+    """Replaces the engines' `_get_session_from_db` (Django's ORM read of the same row)."""
+
+    def _get_session_from_db(self):
+        key = self.session_key
+        found = _live_data.run(key=key, now=timezone.now()) if key else []
+        if not found:
+            self._session_key = None
+            return None
+        return self.model(session_key=key, session_data=found[0][0])
