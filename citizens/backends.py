@@ -1,5 +1,6 @@
 """The portal's authentication backends: Django's and allauth's, with the read of who is signed in
-(every signed-in request's second query) compiled once and run prepared (smarthp.sql).
+(every signed-in request's second query) compiled once and run prepared (smarthp.sql), the count of
+their unread notices with it (`user.unread_notices`, as of the request's start).
 
 Sessions name the backend that signed them in; these are the only two the settings list, so every
 session names one of them (sessions signed by Django's or allauth's own classes, before these, end
@@ -9,10 +10,23 @@ once: the person signs in again).
 from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from smarthp.sql import Compiled, id_marker
 
-_by_id = Compiled(lambda pk: get_user_model()._default_manager.filter(pk=pk).order_by(), pk=id_marker())
+
+def _signed_in(pk):
+    from notices.models import Notice
+
+    # The bell on every signed-in page shows how many notices are unread: counted in the same round
+    # trip (notices.selectors.unread_count reads it from the user).
+    unread = Notice.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True).order_by().values("user_id")
+    unread = Subquery(unread.annotate(count=Count("pk")).values("count"))
+    return get_user_model()._default_manager.filter(pk=pk).annotate(unread_notices=Coalesce(unread, 0)).order_by()
+
+
+_by_id = Compiled(_signed_in, pk=id_marker())
 
 
 class CompiledUserRead:

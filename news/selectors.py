@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from government.models import AdministrativeUnit
-from smarthp.sql import Compiled, Statement, aware, id_marker, like, moment_marker, text_marker
+from smarthp.sql import Compiled, Statement, aware, id_marker, like, moment_marker, prepared_cursor, text_marker
 from smarthp.text import search_key
 
 from .models import Article, ArticleCategory, ArticleStatus, Outage, Schedule, ScheduleKind, WardNotice
@@ -389,7 +389,7 @@ def ward_summary(ward_code):
     def compute():
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         params = [ward_code, now, now, ward_code, now, ward_code, now, now]
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:  # planned once per connection: planning cost more than running
             cursor.execute(WARD_SUMMARY_SQL, params)
             rows = cursor.fetchall()
         summary = {"notices": [], "outages": [], "schedules": [], "articles": []}

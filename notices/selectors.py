@@ -1,6 +1,7 @@
 """Reads of notices, always scoped to the person asking."""
 
-from django.core.cache import cache
+import contextlib
+
 from django.db.models import Q
 
 from smarthp.sql import Compiled, id_marker
@@ -8,11 +9,6 @@ from smarthp.sql import Compiled, id_marker
 from .models import Notice
 
 PAGE_SIZE = 30
-# The bell on every signed-in page: its count is kept a minute and dropped whenever the person's
-# notices change (notices.services, the only writer of notices), so a page costs one query fewer.
-# The minute bounds what a count read during another request's change could leave stale.
-UNREAD_KEY = "notices:unread:%s"
-UNREAD_SECONDS = 60
 
 
 def for_user(user, *, before=None, limit=PAGE_SIZE):
@@ -26,7 +22,7 @@ def for_user(user, *, before=None, limit=PAGE_SIZE):
     return list(rows.only("pk", "kind", "text", "url", "created_at", "read_at").order_by("-created_at", "-pk")[:limit])
 
 
-# Its SQL compiled once (smarthp.sql): the count is read on every signed-in page the minute is out.
+# Its SQL compiled once (smarthp.sql), for a user that citizens.backends did not read.
 _unread = Compiled(
     lambda user: Notice.objects.filter(user_id=user, read_at__isnull=True).order_by().values_list("pk"),
     user=id_marker(),
@@ -34,18 +30,16 @@ _unread = Compiled(
 
 
 def unread_count(user):
+    """How many of the user's notices are unread: for the signed-in person, as counted when they were
+    read at the request's start (no query of its own; notices.services drops it when this request
+    changes their notices)."""
     if not user.is_authenticated:
         return 0
-    key = UNREAD_KEY % user.pk
-    count = cache.get(key)
-    if count is None:
-        count = _unread.count(user=user.pk)
-        cache.set(key, count, UNREAD_SECONDS)
-    return count
+    loaded = getattr(user, "unread_notices", None)
+    return loaded if loaded is not None else _unread.count(user=user.pk)
 
 
-def forget_unread(user_ids):
-    """Drop the kept counts of these people (their notices changed)."""
-    keys = [UNREAD_KEY % pk for pk in user_ids if pk is not None]
-    for start in range(0, len(keys), 1000):
-        cache.delete_many(keys[start : start + 1000])
+def forget_loaded_count(user):
+    """After a change of `user`'s notices in this request, the count read with them is out of date."""
+    with contextlib.suppress(AttributeError):
+        del user.unread_notices

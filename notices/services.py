@@ -88,7 +88,6 @@ def notify(*, user_ids, text, kind, url="", target=None, source=None, sms=False,
     )
     _queue_sms_on_commit(notice for notice in notices if notice.sms_queued_at)
     push.queue_on_commit(notice for notice in notices if notice.push_queued_at)
-    _forget_unread_on_commit([user.pk for user in users])
     return notices
 
 
@@ -159,27 +158,20 @@ def send_sms(notice_id):
     return True
 
 
-def _forget_unread_on_commit(user_ids):
-    # Now, and again on commit: a count read by another request before this change commits would
-    # otherwise be kept with the old number.
-    selectors.forget_unread(user_ids)
-    transaction.on_commit(lambda: selectors.forget_unread(user_ids))
-
-
 def mark_read(*, user, notice_ids=None):
     """Mark the user's unread notices read (only `notice_ids` of them, when given). Returns how many."""
     rows = Notice.objects.filter(user=user, read_at__isnull=True)
     if notice_ids is not None:
         rows = rows.filter(pk__in=notice_ids)
     changed = rows.update(read_at=now())
-    _forget_unread_on_commit([user.pk])
+    selectors.forget_loaded_count(user)
     return changed
 
 
 def mark_unread(*, user, notice_ids):
     """Mark the user's notices `notice_ids` unread again (the API's "keep it for later"). Returns how many."""
     changed = Notice.objects.filter(user=user, pk__in=notice_ids, read_at__isnull=False).update(read_at=None)
-    _forget_unread_on_commit([user.pk])
+    selectors.forget_loaded_count(user)
     return changed
 
 

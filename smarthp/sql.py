@@ -177,15 +177,23 @@ class Compiled:
         return self._statement(on).run(values, on=on)
 
     def instances(self, using=DEFAULT_DB_ALIAS, **values):
-        """Model instances, as the queryset would give them: `build` returns a plain queryset of a
-        model (every concrete field, nothing joined)."""
+        """Model instances, as the queryset would give them: `build` returns a queryset of a model
+        (every concrete field, nothing joined), its annotations set as attributes."""
         on = connections[using]
         statement = self._statement(on)
         compiler = statement.compiler
         assert not compiler.klass_info.get("related_klass_infos"), "instances() reads one model"
-        names = [column.target.attname for column, _sql, _alias in compiler.select]
-        model = compiler.query.model
-        return [model.from_db(on.alias, names, row) for row in statement.converted(statement.run(values, on=on))]
+        fields = compiler.klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column.target.attname for column, _sql, _alias in compiler.select[start:end]]
+        model, annotations = compiler.query.model, compiler.annotation_col_map.items()
+        found = []
+        for row in statement.converted(statement.run(values, on=on)):
+            instance = model.from_db(on.alias, names, row[start:end])
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
 
     def count(self, using=DEFAULT_DB_ALIAS, **values):
         """How many rows the query gives."""

@@ -102,16 +102,10 @@ def assert_constant_queries(client, url, *, grow, max_queries=CITIZEN_PAGE_MAX_Q
     counted, then `grow()` adds rows the page lists (several, so an N+1 shows), then counted again.
     Returns the query count.
     """
-    from django.conf import settings
 
     from government import geo
-    from notices.selectors import forget_unread
 
     def counted():
-        # The bell's kept count is dropped when grow() notifies the viewer: count it both times.
-        # (client.session would give a visitor a session, and the page a query, where none was.)
-        if settings.SESSION_COOKIE_NAME in client.cookies:
-            forget_unread([client.session.get("_auth_user_id")])
         return count_queries(client, url, status=status)[1]
 
     # The boundaries' version is read at most once a second (government.geo): on a slow machine
