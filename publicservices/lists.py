@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Value, Window
 from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from government.models import Agency
-from smarthp.sql import Statement, aware, id_marker, like, moment_marker, text_marker
+from smarthp.sql import Statement, aware, id_marker, like, moment_marker, prepared_cursor, text_marker
 from smarthp.text import search_key
 
 from .models import Dossier, DossierStatus, Level, OnlineLevel, Procedure, ProcedureField, overdue
@@ -36,12 +36,14 @@ MAX_PAGE = 100_000
 # output without its lazy-string wrapper (about 180 calls a queue page).
 escape = html.escape
 _LABELS = {}
+_URL_PATTERNS = {}
 
 
 @receiver(setting_changed)
 def _forget_labels(*, setting, **kwargs):
     if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
         _LABELS.clear()
+    _URL_PATTERNS.clear()  # ROOT_URLCONF, or a setting the URLconf reads
 
 
 def choice_label(choices, value):
@@ -62,8 +64,12 @@ def choice_labels(choices):
 
 
 def url_maker(name):
-    """A function code -> URL of the view `name` taking one code, reversed once (as reverse() quotes)."""
-    pattern = reverse(name, args=[_PLACEHOLDER])
+    """A function code -> URL of the view `name` taking one code (as reverse() quotes), reversed once
+    per URLconf, script prefix and language."""
+    key = (name, get_urlconf(), get_script_prefix(), get_language())
+    pattern = _URL_PATTERNS.get(key)
+    if pattern is None:
+        pattern = _URL_PATTERNS[key] = reverse(name, args=[_PLACEHOLDER])
     safe = RFC3986_SUBDELIMS + "/~:@"
     return lambda code: pattern.replace(_PLACEHOLDER, quote(code, safe=safe))
 
@@ -97,7 +103,7 @@ def catalogue_choices():
     procedure): the filters' options, and the names the rows show. One query."""
     sql, params = _choices_sql()
     found = {0: [], 1: []}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # PostgreSQL took longer to plan it (0.35 ms) than to run it
         cursor.execute(sql, params)
         for choice, slug, name, pk in cursor.fetchall():
             found[choice].append((slug, name, pk))

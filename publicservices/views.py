@@ -45,7 +45,6 @@ def index(request):
         request,
         "publicservices/index.html",
         {
-            "filters": CatalogueFilterForm.base_fields,  # the labels
             "q": shown,
             "field_options": lists.options([("", _("Tất cả")), *fields], data.get("linh_vuc", "")),
             "level_options": lists.options(CatalogueFilterForm.base_fields["cap"].choices, data.get("cap", "")),
