@@ -18,7 +18,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -73,3 +73,14 @@ def language_switch(context):
     here = request.get_full_path() if request is not None else ""
     form = drawn("layout/language_switch.html", language=get_language(), fill_csrf=csrf, fill_next=here)
     return form + mark_safe("\n")  # the line break the form's own include used to end with
+
+
+@register.simple_tag(takes_context=True)
+def bell(context):
+    """The header's link to the notices with their unread count (`unread_notices`, notices'
+    context processor), drawn once per language."""
+    count = str(context.get("unread_notices", 0))
+    request = context.get("request")
+    current = request is not None and request.path == reverse("notices:index")
+    # With the line break its include used to end with.
+    return drawn("notices/_bell.html", unread=count != "0", current=current, fill_count=count) + mark_safe("\n")

@@ -1,16 +1,23 @@
 from django import template
+from django.utils.html import format_html
 
 from government import desk
+from smarthp.layout import drawn
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def officer_nav(context):
-    """The officer's navigation links (government.desk.nav_for), for pages behind officer_required;
-    none elsewhere (an error page drawn with the officer layout knows no memberships)."""
+    """The officer's navigation bar (government.desk.nav_for), for pages behind officer_required,
+    drawn once per language and set of links; only the sign-out link elsewhere (an error page drawn
+    with the officer layout knows no memberships)."""
     request = context.get("request")
     memberships = getattr(request, "memberships", None)
-    if request is None or memberships is None:
-        return []
-    return desk.nav_for(request, memberships)
+    links = () if request is None or memberships is None else desk.nav_for(request, memberships)
+    token = context.get("csrf_token")
+    csrf = ""
+    if token and token != "NOTPROVIDED":  # noqa: S105 - as Django's csrf_token tag
+        csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    key = tuple((str(link.label), link.url, link.current) for link in links)
+    return drawn("government/_officer_nav.html", links=key, fill_csrf=csrf)
