@@ -2,18 +2,21 @@
 
 A model instance a row, `{% url %}`, `get_FOO_display()` and `|date` for every row cost more than
 the SQL at a million dossiers: the rows come from `.values()`, their URLs from one reverse() with a
-placeholder, their labels from a table built once per language, their dates from strftime.
+placeholder, their labels from a table built once per language, their dates formatted by hand.
 """
 
+import datetime
 import functools
 import html
 from types import SimpleNamespace
 from urllib.parse import quote
 
+from django.contrib.auth import get_user_model
 from django.core.signals import setting_changed
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Value, Window
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, NullIf
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -75,7 +78,18 @@ def url_maker(name):
 
 
 def _day(moment, zone):
-    return moment.astimezone(zone).strftime("%d/%m/%Y") if moment else ""
+    """`moment`'s date in `zone` as strftime("%d/%m/%Y") writes it ("" for None): strftime took
+    1.4 µs a call, two a queue row."""
+    if not moment:
+        return ""
+    moment = moment.astimezone(zone)
+    return f"{moment.day:02}/{moment.month:02}/{moment.year}"
+
+
+def _clock_day(moment, zone):
+    """`moment` in `zone` as strftime("%H:%M %d/%m/%Y") writes it."""
+    moment = moment.astimezone(zone)
+    return f"{moment.hour:02}:{moment.minute:02} {moment.day:02}/{moment.month:02}/{moment.year}"
 
 
 # --- The catalogue ---------------------------------------------------------------------------
@@ -256,37 +270,114 @@ def options(choices, chosen):
 
 QUEUE_FIELDS = (
     "pk", "code", "applicant_name", "status", "submitted_at", "due_at", "finished_at", "holder_unit",
-    "procedure__name", "holder_id", "holder__full_name", "holder__username",
+    "holder_id", "procedure_name", "holder_name",
 )  # fmt: skip
+# The tabs ordered by the time of submission (never NULL) page by keyset: a page is read from the
+# last row of the page before, not by skipping the rows of every page before it.
+KEYSET_ORDERS = ("submitted_at", "-submitted_at")
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
 
 
-def queue_querysets(agency_ids, statuses, order, overdue_before=None):
-    """The ORM's queries of a queue: (its rows in order, `.values(*QUEUE_FIELDS)`; the same filter
-    without joins or order, to count: PostgreSQL counts it from the index alone). `overdue_before`:
-    only the dossiers due before that moment."""
+def queue_values(rows):
+    """A queue's `.values(*QUEUE_FIELDS)`: the procedure's name and who holds the dossier (full name,
+    else user name) read by a subquery each rather than two joins, which PostgreSQL took longer to
+    plan (0.25 ms) than to run."""
+    procedure = Procedure.objects.filter(pk=OuterRef("procedure_id")).values("name")
+    holder = (
+        get_user_model()
+        .objects.filter(pk=OuterRef("holder_id"))
+        .annotate(shown=Coalesce(NullIf("full_name", Value("")), "username"))
+        .values("shown")
+    )
+    return rows.annotate(procedure_name=Subquery(procedure), holder_name=Subquery(holder)).values(*QUEUE_FIELDS)
+
+
+def queue_querysets(agency_ids, statuses, order, overdue_before=None, *, after=None, before=None):
+    """The ORM's queries of a queue: (its rows in order, queue_values(); the same filter without the
+    subqueries or order, to count: PostgreSQL counts it from the index alone). `overdue_before`: only
+    the dossiers due before that moment. `after` / `before`: (submitted_at, pk) of a row of a tab in
+    KEYSET_ORDERS, to read the rows that come after it (in order) or before it (nearest first)."""
     counted = Dossier.objects.filter(agency_id__in=agency_ids, status__in=statuses)
     if overdue_before is not None:
         counted = counted.filter(due_at__lt=overdue_before)
-    return counted.order_by(order, "pk").values(*QUEUE_FIELDS), counted.order_by().values("pk")
+    rows, ordering = counted, (order, "pk")
+    if after is not None or before is not None:
+        assert order in KEYSET_ORDERS, order
+        moment, pk = after if after is not None else before
+        # The time bound first, which the index can walk from; then past the row among its equals.
+        later = (order == "submitted_at") == (after is not None)
+        time = Q(submitted_at__gte=moment) if later else Q(submitted_at__lte=moment)
+        strictly = Q(submitted_at__gt=moment) if later else Q(submitted_at__lt=moment)
+        among_equals = Q(pk__gt=pk) if after is not None else Q(pk__lt=pk)
+        rows = rows.filter(time).filter(strictly | among_equals)
+        if before is not None:  # nearest first: the order reversed
+            ordering = ("-submitted_at" if order == "submitted_at" else "submitted_at", "-pk")
+    return queue_values(rows.order_by(*ordering)), counted.order_by().values("pk")
+
+
+def queue_cursor(row):
+    """The keyset cursor of a queue row (queue_rows()) as a link carries it: its submission time in
+    microseconds since 1970 and its id."""
+    return f"{(row['submitted_at'] - _EPOCH) // _MICROSECOND}-{row['pk']}"
+
+
+def read_cursor(text):
+    """(submitted_at, pk) of a queue_cursor(), or None if `text` is not one."""
+    micros, _sep, pk = (text or "").partition("-")
+    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+        return None
+    micros, pk = int(micros), int(pk)
+    if micros > 10**17 or not 0 < pk < 2**63:  # beyond year 5000, or no id a bigint holds
+        return None
+    return _EPOCH + micros * _MICROSECOND, pk
 
 
 @functools.cache
-def _queue_sql(vendor, statuses, order, overdue_only, agencies):
+def _queue_sql(vendor, statuses, order, overdue_only, agencies, keyset=None):
     """(rows with their capped count, the capped count alone) compiled for a tab, with or without
-    the overdue filter, for this many agencies. The rows carry the count (`total`, a subquery run
-    once): one query, where the count alone is needed only for a page past the last one."""
+    the overdue filter, for this many agencies, from the first row or after / before a keyset
+    cursor. The rows carry the count (`total`, a subquery run once): one query, where the count
+    alone is needed only for a page past the last one."""
     ids = [id_marker(number) for number in range(agencies)]
     markers = {f"agency{number}": marker for number, marker in enumerate(ids)}
     markers["cap"] = id_marker(agencies)
     if overdue_only:
         markers["now"] = moment_marker()
-    rows, counted = queue_querysets(ids, statuses, order, markers.get("now"))
+    cursor = {}
+    if keyset:
+        markers["cursor_at"], markers["cursor_pk"] = moment_marker(1), id_marker(agencies + 1)
+        cursor = {keyset: (markers["cursor_at"], markers["cursor_pk"])}
+    rows, counted = queue_querysets(ids, statuses, order, markers.get("now"), **cursor)
     sql, params = counted.query.sql_with_params()
     capped = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) subquery"  # noqa: S608 - the ORM's SQL, values bound
     params = (*params, markers["cap"])
     listed = rows.annotate(total=RawSQL(capped, params))  # noqa: S611 - the ORM's SQL, values bound
-    listed = Statement.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
-    return listed, Statement(capped, params, markers)
+    tail, tail_names = (" LIMIT %s", ("limit",)) if keyset else (" LIMIT %s OFFSET %s", ("limit", "offset"))
+    listed = Statement.of(listed, markers, tail=tail, tail_names=tail_names)
+    counting = {name: marker for name, marker in markers.items() if not name.startswith("cursor_")}
+    return listed, Statement(capped, params, counting)
+
+
+_DATETIMES = ("submitted_at", "due_at", "finished_at")
+
+
+def _rows(statement, values):
+    """Statement.rows() with PostgreSQL's answer in binary: psycopg reads a binary timestamptz in C,
+    where the text form goes through Django's loader in Python (3 µs each, 90 a queue page)."""
+    with prepared_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg.pq import Format
+
+            cursor.cursor.format = Format.BINARY
+        cursor.execute(statement.sql, statement.params(values))
+        names = [column[0] for column in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    if connection.vendor != "postgresql":
+        for row in found:
+            for name in _DATETIMES:
+                row[name] = aware(row[name])
+    return found
 
 
 class QueueRows:
@@ -298,42 +389,62 @@ class QueueRows:
         self.now = now or timezone.now()
         self.values = {f"agency{number}": pk for number, pk in enumerate(scope)}
         self.values["now"] = self.now
+        self.keyset = order in KEYSET_ORDERS
+        self._shape = (connection.vendor, tuple(statuses), order, overdue_only, len(scope))
         # No status (the overdue filter on a tab of finished dossiers): nothing, and, as the ORM
         # does for an empty IN, no query.
         self.empty = not statuses
-        if not self.empty:
-            self.listed, self.capped = _queue_sql(connection.vendor, tuple(statuses), order, overdue_only, len(scope))
+
+    @property
+    def listed(self):
+        """The compiled statement of this queue's pages by number (one per shape, not per request)."""
+        return _queue_sql(*self._shape, None)[0]
 
     def page(self, start, size, cap):
         """(queue_rows() of `size` rows from `start`, how many there are counting no further than `cap`)."""
+        return self._read(None, {"offset": start}, size, cap)
+
+    def after(self, cursor, size, cap):
+        """As page(), the `size` rows that follow the row of `cursor` (read_cursor()) in order."""
+        return self._read("after", {"cursor_at": cursor[0], "cursor_pk": cursor[1]}, size, cap)
+
+    def before(self, cursor, size, cap):
+        """As page(), the `size` rows that come just before the row of `cursor`, in order."""
+        rows, count = self._read("before", {"cursor_at": cursor[0], "cursor_pk": cursor[1]}, size, cap)
+        return rows[::-1], count
+
+    def _read(self, keyset, values, size, cap):
         if self.empty:
             return [], 0
-        values = {**self.values, "limit": size, "offset": start, "cap": cap}
-        rows = self.listed.rows(values, datetimes=("submitted_at", "due_at", "finished_at"))
+        listed, capped = _queue_sql(*self._shape, keyset)
+        values = {**self.values, **values, "limit": size, "cap": cap}
+        rows = _rows(listed, values)
         if not rows:  # past the last page, or none at all
-            return [], 0 if start == 0 else self.capped.value(values)
+            return [], 0 if values.get("offset") == 0 else capped.value(values)
         return queue_rows(rows, self.now), rows[0]["total"]
 
 
 def queue_rows(rows, now=None):
-    """The queue's rows from `.values(*QUEUE_FIELDS)`: link, dates as shown, overdue, who holds it."""
+    """The queue's rows from queue_values(): link, dates as shown, overdue, who holds it (and the
+    row's id and submission time, its keyset cursor)."""
     now = now or timezone.now()
     zone = timezone.get_current_timezone()  # once: timezone.localtime() looks it up on every call
     url = url_maker("publicservices_officer:dossier")
     result = []
     for row in rows:
-        submitted = row["submitted_at"].astimezone(zone)
-        holder = (row["holder__full_name"] or row["holder__username"]) if row["holder_id"] else ""
+        due = row["due_at"]
         result.append(
             {
+                "pk": row["pk"],
+                "submitted_at": row["submitted_at"],
                 "code": row["code"],
                 "url": url(row["code"]),
-                "procedure": row["procedure__name"],
+                "procedure": row["procedure_name"],
                 "applicant": row["applicant_name"],
-                "submitted": submitted.strftime("%H:%M %d/%m/%Y"),
-                "due": _day(row["due_at"], zone) or "–",
-                "overdue": overdue(row["status"], row["due_at"], row["finished_at"], now),
-                "holder": f"{holder} {row['holder_unit']}".strip(),
+                "submitted": _clock_day(row["submitted_at"], zone),
+                "due": _day(due, zone) or "–",
+                "overdue": overdue(row["status"], due, row["finished_at"], now),
+                "holder": f"{row['holder_name'] or ''} {row['holder_unit']}".strip(),
             }
         )
     return result

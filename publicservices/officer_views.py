@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from government.access import officer_required
@@ -30,16 +31,27 @@ class BoundedPage:
     """One page of a queue: its rows, whether there are more, and a count that stops at COUNT_CAP.
 
     `dossiers` is a lists.QueueRows: one query (two past the last page), its SQL compiled once per
-    shape of queue."""
+    shape of queue. The tabs in submission order page by keyset: "Trang sau" carries the last
+    row's cursor (`sau`), "Trang trước" the first row's (`truoc`), so page 1,000 reads its 31 rows
+    as page 1 does; a page number alone (an older link) is read by OFFSET."""
 
-    def __init__(self, dossiers, number):
+    def __init__(self, dossiers, number, *, after=None, before=None):
         try:
             self.number = min(max(1, int(number or 1)), lists.MAX_PAGE)
         except ValueError:
             self.number = 1
-        found, self.count = dossiers.page((self.number - 1) * PAGE_SIZE, PAGE_SIZE + 1, COUNT_CAP + 1)
+        self.keyset = dossiers.keyset
+        after = lists.read_cursor(after) if self.keyset and self.number > 1 else None
+        before = lists.read_cursor(before) if self.keyset and self.number > 1 and after is None else None
+        if after is not None:
+            found, self.count = dossiers.after(after, PAGE_SIZE + 1, COUNT_CAP + 1)
+        elif before is not None:
+            found, self.count = dossiers.before(before, PAGE_SIZE, COUNT_CAP + 1)
+        else:
+            found, self.count = dossiers.page((self.number - 1) * PAGE_SIZE, PAGE_SIZE + 1, COUNT_CAP + 1)
         self.object_list = found[:PAGE_SIZE]
-        self.has_next = len(found) > PAGE_SIZE
+        # Read backwards from a row, there is that row after the page.
+        self.has_next = len(found) > PAGE_SIZE or (before is not None and bool(found))
         self.has_previous = self.number > 1
         self.more_than_cap = self.count > COUNT_CAP
         self.count = min(self.count, COUNT_CAP)
@@ -49,6 +61,22 @@ class BoundedPage:
 
     def next_page_number(self):
         return self.number + 1
+
+    def previous_query(self):
+        """The query string of "Trang trước" after the tab's filters: the page number, and for a
+        keyset tab past page 2 the cursor of this page's first row."""
+        query = [("trang", self.number - 1)]
+        if self.keyset and self.number > 2 and self.object_list:
+            query.append(("truoc", lists.queue_cursor(self.object_list[0])))
+        return urlencode(query)
+
+    def next_query(self):
+        """The query string of "Trang sau": the page number, and for a keyset tab the cursor of
+        this page's last row."""
+        query = [("trang", self.number + 1)]
+        if self.keyset and self.object_list:
+            query.append(("sau", lists.queue_cursor(self.object_list[-1])))
+        return urlencode(query)
 
 
 TABS = {
@@ -97,7 +125,9 @@ def queue(request):
         statuses = [status for status in statuses if status in RUNNING]
     kept = [("han", "qua-han")] if overdue_only else []
     dossiers = lists.QueueRows(scope, statuses, order, overdue_only=overdue_only)
-    page = BoundedPage(dossiers, request.GET.get("trang"))
+    page = BoundedPage(
+        dossiers, request.GET.get("trang"), after=request.GET.get("sau"), before=request.GET.get("truoc")
+    )
     return render(
         request,
         "publicservices/officer/queue.html",
@@ -105,14 +135,27 @@ def queue(request):
             "tabs": lists.queue_tabs([(key, label) for key, (label, _s, _o) in TABS.items()], tab, chosen),
             "tab": tab,
             "page": page,
+            "caption": _caption(page),
             "rows": lists.queue_table_rows(page.object_list),
-            "agencies": agencies,
+            "empty": not page.object_list,
+            "several": len(agencies) > 1,
+            "agency_name": agencies[0].name if len(agencies) == 1 else "",
             "agency_options": lists.options([(str(a.pk), a.name) for a in agencies], chosen),
             "overdue_only": overdue_only,
             # The pages of this tab keep its filters.
             "pager_query": urlencode([("tab", tab), *([("co-quan", chosen)] if chosen else []), *kept]),
+            "previous_query": page.previous_query() if page.has_previous else "",
+            "next_query": page.next_query() if page.has_next else "",
         },
     )
+
+
+def _caption(page):
+    """The queue table's caption, as the template's blocktranslate tags wrote it."""
+    if page.more_than_cap:
+        return mark_safe(_("Hơn %(count)s hồ sơ") % {"count": page.count})  # noqa: S308 - a number in a msgstr
+    text = ngettext("%(counter)s hồ sơ", "%(counter)s hồ sơ", page.count) % {"counter": page.count}
+    return mark_safe(text)  # noqa: S308 - a number in a msgstr
 
 
 def _officers_of(agency_id):

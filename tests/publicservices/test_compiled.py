@@ -135,7 +135,7 @@ def test_queue_rows_and_counts_are_the_orms_in_every_tab(w):
         expected = Dossier.objects.filter(agency_id__in=scope, status__in=statuses)
         if overdue_only:
             expected = expected.filter(due_at__lt=now)
-        rows = list(expected.order_by(order, "pk").values(*lists.QUEUE_FIELDS))
+        rows = list(lists.queue_values(expected.order_by(order, "pk")))
         case = (tab, overdue_only, scope)
         assert dossiers.page(0, 50, COUNT_CAP + 1) == (lists.queue_rows(rows, now), len(rows)), case
         assert dossiers.page(1, 2, COUNT_CAP + 1) == (lists.queue_rows(rows[1:3], now), len(rows)), case
