@@ -63,12 +63,17 @@ def campaign_required(view):
     return wrapped
 
 
-def unit_for(request, code, *, need="figures"):
-    """The unit `code` if this officer may see its `need` ("figures", "names", "log"), else 404."""
-    access = request.campaign_access
+def check_access(access, code, need="figures"):
+    """404 unless the officer (their CampaignAccess) may see the unit's `need` ("figures", "names",
+    "log")."""
     allowed = {"figures": access.sees_figures, "names": access.sees_names, "log": access.sees_log}[need]
     if not allowed(code):
         raise Http404
+
+
+def unit_for(request, code, *, need="figures"):
+    """The unit `code` if this officer may see its `need` ("figures", "names", "log"), else 404."""
+    check_access(request.campaign_access, code, need)
     from .reads import unit
 
     found = unit(code)  # as AdministrativeUnit.objects.only("code", "name", "kind"), its SQL compiled once

@@ -6,12 +6,16 @@ pin map's layer (about 200 m: a city-wide picture at phone width needs no street
 projected once per GeoDataVersion in each process.
 """
 
+import functools
 import math
 import threading
 
 import shapely
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from government.geo import boundary_shape
@@ -106,6 +110,22 @@ def weekly_chart_html(chart):
         ' class="week-chart" preserveAspectRatio="xMinYMin meet">\n'
         f"    {ticks}\n{''.join(bars)}  </svg>\n</figure>"
     )
+
+
+def weekly_chart_for(points):
+    """weekly_chart_html(weekly_chart(points)), memoised by the points and the language: the chart
+    changes when a week's figure does, not on every request."""
+    return _weekly_chart_for(get_language(), tuple(points))
+
+
+@functools.lru_cache(maxsize=512)
+def _weekly_chart_for(_language, points):
+    return weekly_chart_html(weekly_chart(list(points)))
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    _weekly_chart_for.cache_clear()  # tests change the languages and formats
 
 
 # --- The city's map ------------------------------------------------------------------------------

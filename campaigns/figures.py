@@ -17,9 +17,10 @@ How each figure is counted (the pages say the same, `HOW_COUNTED`):
 
 The counts per group and workplace are kept in campaigns.tallies and recounted, from the
 registrations, whenever something they depend on changes (campaigns.signals), so a page reads 60
-rows instead of counting 60,000 profiles; the ward's figures built from them are also cached for
-CAMPAIGN_FIGURES_SECONDS (default 60) and dropped on the same changes, so a new registration
-shows at once.
+rows instead of counting 60,000 profiles. The ward page reads them, with everything else it shows,
+in one statement on every request (read_ward); the downloads' figures (ward_figures) are also
+cached for CAMPAIGN_FIGURES_SECONDS (default 60) and dropped on the same changes, so a new
+registration shows at once.
 """
 
 import datetime as dt
@@ -295,60 +296,95 @@ def ward_figures(unit, *, use_cache=True):
 
 def compute_ward(unit):
     """The ward's figures from its kept counts (campaigns.tallies: recounted as registrations
-    change), the groups' surveys and the campaign: two queries (reads.unit_rows, and the campaign
-    when it is not memoised), a third and a recount when a count is missing or too old."""
+    change), the groups' surveys and the campaign in force: one statement (reads.ward_rows), a
+    second and a recount when a count is missing or too old."""
+    return read_ward(unit.pk).figures
+
+
+@dataclass
+class WardRead:
+    """What the ward page shows, from one statement: the unit (code, name, kind), its figures, the
+    chart's past weeks [(week, covered, households with a smartphone)], newest first, and the
+    officer's last export jobs (ExportJob instances with what the page shows)."""
+
+    unit: tuple
+    figures: WardFigures
+    past_weeks: list
+    jobs: list
+
+
+def read_ward(unit_code, *, user_id=None, weeks=11):
+    """The ward page's read (WardRead), or None when there is no such unit. `user_id`: whose export
+    jobs to read (None: nobody's)."""
     from . import reads, tallies
 
-    campaign = campaign_for(unit.pk)
-    target = campaign["target_percent"] if campaign else 100
-    rows = reads.unit_rows(unit.pk)
+    today = timezone.localdate()
     cutoff = timezone.now() - tallies.MAX_AGE
-    if not any(row["kind"] == "n" for row in rows) or any(
-        row["refreshed_at"] is None or row["refreshed_at"] < cutoff for row in rows
-    ):
-        tallies.refresh_unit(unit.pk)
-        rows = reads.unit_rows(unit.pk)
-    groups, places, without_group = [], [], 0
-    for row in rows:
-        if row["kind"] == "g":
-            groups.append(
-                GroupRow(
-                    pk=row["pk"],
-                    name=row["name"],
-                    households=row["households"],
-                    smartphone_households=row["smartphone_households"],
-                    surveyed_on=row["surveyed_on"],
-                    leader_name=row["leader_name"],
-                    target_percent=target,
-                    registered=row["registered"] or 0,
-                    covered=row["covered"] or 0,
-                    active=row["active"] or 0,
-                    roster=row["roster"],
-                )
-            )
-        elif row["kind"] == "w":
-            places.append(row)
+    values = {"today": today, "week": week_start(today), "cutoff": cutoff, "user_id": user_id, "weeks": weeks}
+    rows = reads.ward_rows(unit_code, **values)
+    kinds = {row[0] for row in rows}
+    if "u" not in kinds:
+        return None
+    if "n" not in kinds or any(row[13] for row in rows if row[0] in "gnw"):
+        tallies.refresh_unit(unit_code)
+        rows = reads.ward_rows(unit_code, **values)
+    return ward_from_rows(unit_code, rows)
+
+
+def ward_from_rows(unit_code, rows):
+    """WardRead from the statement's rows (reads.ward_rows): groups ranked, totals summed."""
+    from django.db import connection
+
+    from .models import ExportJob
+
+    unit, groups, campaign, workplaces, past, jobs, without_group = None, [], [], [], [], [], 0
+    job_fields = ("id", "label", "fmt", "status", "total", "done", "created_at")
+    for kind, pk, name, text, text2, number, number2, day, day2, registered, active, roster, covered, _s, at in rows:
+        if kind == "g":
+            # pk, name, households, smartphone households, surveyed on, leader, registered, covered,
+            # active, roster: positional, 60 of them.
+            row = GroupRow(pk, name, number, number2, day, text, registered or 0, covered or 0, active or 0, roster)
+            groups.append(row)
+        elif kind == "w":
+            workplaces.append(WorkplaceRow(pk, name, _workplace_kind_label(text), number, registered or 0, active or 0))
+        elif kind == "s":
+            past.append((day, number, number2))
+        elif kind == "c":
+            campaign.append((pk, name, number, day, text, text2, day2))
+        elif kind == "n":
+            without_group += registered or 0
+        elif kind == "j":
+            jobs.append(ExportJob.from_db(connection.alias, job_fields, (pk, name, text, text2, number, number2, at)))
         else:
-            without_group = row["registered"] or 0
-    ranked = sorted(groups, key=lambda r: (-(r.rate if r.rate is not None else -1), -r.covered, r.name))
+            unit = (unit_code, name, text)
+    campaign = campaign_from_rows(campaign)
+    target = campaign["target_percent"] if campaign else 100
+
+    def rank_key(row):
+        value = rate(row.covered, row.smartphone_households)
+        return (-(value if value is not None else -1), -row.covered, row.name)
+
+    ranked = sorted(groups, key=rank_key)
+    households = smart = registered = covered = active = 0
     for position, row in enumerate(ranked, 1):
-        row.rank = position
-    workplaces = workplace_rows(
-        [{"pk": p["pk"], "name": p["name"], "kind": p["leader_name"], "headcount": p["households"]} for p in places],
-        {tallies.workplace_key(p["pk"]): p for p in places},
-    )
+        row.rank, row.target_percent = position, target
+        households += row.households or 0
+        smart += row.smartphone_households or 0
+        registered += row.registered
+        covered += row.covered
+        active += row.active
     totals = {
-        "households": sum(r.households or 0 for r in groups),
-        "smartphone_households": sum(r.smartphone_households or 0 for r in groups),
-        "registered": sum(r.registered for r in groups),
-        "covered": sum(r.covered for r in groups),
-        "active": sum(r.active for r in groups),
+        "households": households,
+        "smartphone_households": smart,
+        "registered": registered,
+        "covered": covered,
+        "active": active,
+        "rate": rate(covered, smart),
     }
-    totals["rate"] = rate(totals["covered"], totals["smartphone_households"])
     totals["level"] = rate_level(totals["rate"])
-    return WardFigures(
-        unit_code=unit.pk,
-        unit_name=unit.name,
+    figures = WardFigures(
+        unit_code=unit_code,
+        unit_name=unit[1],
         groups=ranked,
         workplaces=workplaces,
         without_group=without_group,
@@ -356,27 +392,15 @@ def compute_ward(unit):
         campaign=campaign,
         totals=totals,
     )
+    past.sort(reverse=True)
+    jobs.sort(key=lambda job: (job.created_at, job.pk), reverse=True)
+    return WardRead(unit=unit, figures=figures, past_weeks=past, jobs=jobs)
 
 
-def workplace_rows(places, counts):
-    """WorkplaceRow per workplace (`places`: dicts of pk, name, kind, headcount) from their tallies."""
+def _workplace_kind_label(kind):
     from .models import WorkplaceKind
-    from .tallies import workplace_key
 
-    rows = []
-    for place in places:
-        tally = counts[workplace_key(place["pk"])]
-        rows.append(
-            WorkplaceRow(
-                pk=place["pk"],
-                name=place["name"],
-                kind_label=WorkplaceKind(place["kind"]).label,
-                headcount=place["headcount"],
-                registered=tally["registered"] or 0,
-                active=tally["active"] or 0,
-            )
-        )
-    return rows
+    return WorkplaceKind(kind).label
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -470,12 +494,9 @@ def week_start(day):
     return day - dt.timedelta(days=day.weekday())
 
 
-def weekly_series(unit_code, figures, weeks=12):
-    """[(week start, covered, rate)] for the chart: the stored snapshots, then this week's live figure."""
-    this_week = week_start(timezone.localdate())
-    from .reads import snapshot_rows
-
-    past = snapshot_rows(unit_code, this_week, weeks - 1)
-    points = [(week, covered, rate(covered, smart)) for week, covered, smart in past][::-1]
-    points.append((this_week, figures.totals["covered"], figures.totals["rate"]))
+def weekly_series(past_weeks, figures):
+    """[(week start, covered, rate)] for the chart, oldest first: the stored snapshots (`past_weeks`:
+    WardRead.past_weeks, newest first), then this week's live figure."""
+    points = [(week, covered, rate(covered, smart)) for week, covered, smart in past_weeks][::-1]
+    points.append((week_start(timezone.localdate()), figures.totals["covered"], figures.totals["rate"]))
     return points

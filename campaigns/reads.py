@@ -1,11 +1,13 @@
-"""The ward page's reads, each one query whose SQL is compiled once per process (the ORM spent
-about 2 ms of CPU building each of these small queries, more than PostgreSQL took to run them);
-the rows themselves are read afresh on every call.
+"""The campaign pages' reads, each one statement whose SQL is built once per process (the ORM
+spent about 2 ms of CPU building each small query, more than PostgreSQL took to run it) and, on
+PostgreSQL, prepared; the rows themselves are read afresh on every call.
 
-- campaign_rows(): the campaign in force for a unit and its deadlines, in one query;
-- unit_rows(): the unit's groups and workplaces with their kept counts (campaigns.tallies), and the
-  count of its residents who named no group, in one query;
-- snapshot_rows(): the chart's past weeks.
+- ward_rows(): everything the ward page shows (the unit, the campaign in force and its deadlines,
+  the groups and workplaces with their kept counts (campaigns.tallies), the no-group count, the
+  chart's past weeks, the officer's export jobs), in one statement;
+- campaign_rows(): the campaign in force for a unit and its deadlines (the monthly reminders);
+- city_rows(): the city's units with their groups' figures summed;
+- unit(): a unit, for the campaign's other pages.
 
 The campaign in force changes only when a campaign, its units or its deadlines are saved: figures
 memoise it under a version kept in the cache (CAMPAIGN_VERSION_KEY), which every such save bumps,
@@ -20,9 +22,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, Subquery
 
-from smarthp.sql import Compiled, aware, day_marker, id_marker, text_marker
+from smarthp.sql import Compiled, aware, day_marker, prepared_cursor, text_marker
 
-from .models import Campaign, Snapshot
+from .models import Campaign
 
 CAMPAIGN_VERSION_KEY = "campaigns:campaign-version"
 
@@ -76,66 +78,156 @@ def campaign_rows(unit_code, today):
     ]
 
 
-# --- The groups and workplaces with their counts ----------------------------------------------------
+# --- The ward page: everything it shows, in one statement ---------------------------------------
 
-UNIT_FIELDS = ("kind", "pk", "name", "households", "smartphone_households", "surveyed_on", "leader_name")
-UNIT_FIELDS += ("registered", "homes", "active", "roster", "covered", "refreshed_at")
-
-
-# Groups (kind "g"), then workplaces ("w": headcount in `households`, kind in `leader_name`), then
-# the no-group count ("n"), each with its Tally's columns (NULL where it has none yet). Written by
-# hand: Tally's relations have no reverse accessor to join from, and the values are parameters.
-UNIT_SQL = (
-    "SELECT 'g', g.id, g.name, g.households, g.smartphone_households, g.surveyed_on, g.leader_name,"
-    " t.registered, t.homes, t.active, t.roster, t.covered, t.refreshed_at"
-    " FROM government_residentialgroup g"
-    " LEFT JOIN campaigns_tally t ON t.unit_id = g.unit_id AND t.group_id = g.id WHERE g.unit_id = %s"
-    " UNION ALL SELECT 'w', w.id, w.name, w.headcount, NULL, NULL, w.kind,"
-    " t.registered, t.homes, t.active, t.roster, t.covered, t.refreshed_at"
-    " FROM campaigns_workplace w"
-    " LEFT JOIN campaigns_tally t ON t.unit_id = w.unit_id AND t.workplace_id = w.id WHERE w.unit_id = %s"
-    " UNION ALL SELECT 'n', NULL, NULL, NULL, NULL, NULL, NULL,"
-    " t.registered, t.homes, t.active, t.roster, t.covered, t.refreshed_at"
-    ' FROM campaigns_tally t WHERE t.unit_id = %s AND t."key" = %s'
-    " ORDER BY 1, 3, 2"
-)
+# One typed row per thing the ward page shows, in one statement (PostgreSQL: prepared, planned once
+# per connection): the unit ("u"), the campaign in force with each deadline that applies ("c"), the
+# groups ("g") and workplaces ("w") with their kept counts (campaigns.tallies), the no-group count
+# ("n"), the chart's past weeks ("s") and the officer's export jobs ("j"). It was six queries, each
+# a round trip and, for the ORM's, about a millisecond of compiling; and the groups' counts were
+# joined by hashing every kept row of the unit, the helpers' 1,500 included (1.8 ms at 60 groups).
+WARD_COLUMNS = ("kind", "id", "name", "text", "text2", "number", "number2", "day", "day2")
+WARD_COLUMNS += ("registered", "active", "roster", "covered", "stale", "moment")
+_TYPES = ("text", "bigint", "text", "text", "text", "integer", "integer", "date", "date")
+_TYPES += ("integer", "integer", "integer", "integer", "integer", "timestamptz")
 
 
-def unit_rows(unit_code):
-    """[dict of UNIT_FIELDS]: the unit's groups by name, its workplaces by name, and the no-group
-    count if kept. `registered` and `refreshed_at` are None where no count is kept yet."""
-    from .tallies import NO_GROUP
-
-    with connection.cursor() as cursor:
-        cursor.execute(UNIT_SQL, [unit_code, unit_code, unit_code, NO_GROUP])
-        rows = [dict(zip(UNIT_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-    for row in rows:
-        row["surveyed_on"] = _day(row["surveyed_on"])
-        row["refreshed_at"] = aware(row["refreshed_at"])
-    return rows
+def _select(kind, **columns):
+    """A SELECT list in WARD_COLUMNS' order: the columns given, a typed NULL for the others (a UNION
+    resolves its types pairwise, and a NULL in a derived table would be text)."""
+    values = [f"'{kind}'"]
+    for name, sql_type in zip(WARD_COLUMNS[1:], _TYPES[1:], strict=True):
+        values.append(columns.pop(name, None) or f"CAST(NULL AS {sql_type})")
+    assert not columns, columns
+    return "SELECT " + ", ".join(values)
 
 
-# --- The chart's past weeks -------------------------------------------------------------------------
+def _kept(table, key, vendor):
+    """The join (as `t`) to the kept count of a group or workplace of `table` (`key`: its Tally.key,
+    in SQL), by the unique (unit, key) index: on PostgreSQL a LATERAL lookup, which the planner
+    cannot turn into a hash of every kept row of the unit."""
+    if vendor == "postgresql":
+        return (
+            " LEFT JOIN LATERAL (SELECT k.registered, k.active, k.roster, k.covered, k.refreshed_at"  # noqa: S608 - names and constants; the values are parameters
+            f' FROM campaigns_tally k WHERE k.unit_id = {table}.unit_id AND k."key" = {key} LIMIT 1) t ON TRUE'
+        )
+    return f' LEFT JOIN campaigns_tally t ON t.unit_id = {table}.unit_id AND t."key" = {key}'
+
+
+_COUNTS = {
+    "registered": "t.registered",
+    "active": "t.active",
+    "stale": "CASE WHEN t.refreshed_at IS NULL OR t.refreshed_at < %s THEN 1 ELSE 0 END",
+}
 
 
 @functools.cache
-def _snapshots(weeks):
-    return Compiled(
-        lambda unit, day: (
-            Snapshot.objects.filter(unit_id=unit, group__isnull=True, week__lt=day)
-            .order_by("-week")
-            .values_list("week", "covered", "smartphone_households")[:weeks]
-        ),
-        unit=text_marker("unit"),
-        day=day_marker(),
+def _ward_sql(vendor, weeks, jobs):
+    """(SQL, the names of its parameters in order) of the ward page's statement."""
+    campaign = _select(
+        "c",
+        id="c.id",
+        name="c.name",
+        text="d.audience",
+        text2="d.unit_id",
+        number="c.target_percent",
+        day="c.starts_on",
+        day2="d.due_on",
     )
+    group = _select(
+        "g",
+        id="g.id",
+        name="g.name",
+        text="g.leader_name",
+        number="g.households",
+        number2="g.smartphone_households",
+        day="g.surveyed_on",
+        roster="t.roster",
+        covered="t.covered",
+        **_COUNTS,
+    )
+    job = _select(
+        "j",
+        id="j.id",
+        name="j.label",
+        text="j.fmt",
+        text2="j.status",
+        number="j.total",
+        number2="j.done",
+        moment="j.created_at",
+    )
+    parts = [
+        (
+            _select("u", name="u.name", text="u.kind") + " FROM government_administrativeunit u WHERE u.code = %s",
+            ["unit"],
+        ),
+        (
+            campaign + " FROM campaigns_campaign c LEFT JOIN campaigns_deadline d ON d.campaign_id = c.id"  # noqa: S608 - names and constants; the values are parameters
+            " AND (d.unit_id = %s OR d.unit_id IS NULL)"
+            " WHERE c.id = (SELECT k.id FROM campaigns_campaign k WHERE k.starts_on <= %s"
+            " AND (EXISTS (SELECT 1 FROM campaigns_campaign_units m WHERE m.campaign_id = k.id"
+            " AND m.administrativeunit_id = %s)"
+            " OR NOT EXISTS (SELECT 1 FROM campaigns_campaign_units m WHERE m.campaign_id = k.id))"
+            " ORDER BY k.starts_on DESC, k.id DESC LIMIT 1)",
+            ["unit", "today", "unit"],
+        ),
+        (
+            group + " FROM government_residentialgroup g" + _kept("g", "'g' || g.id", vendor) + " WHERE g.unit_id = %s",
+            ["cutoff", "unit"],
+        ),
+        (
+            _select("w", id="w.id", name="w.name", text="w.kind", number="w.headcount", **_COUNTS)
+            + " FROM campaigns_workplace w"
+            + _kept("w", "'w' || w.id", vendor)
+            + " WHERE w.unit_id = %s",
+            ["cutoff", "unit"],
+        ),
+        (
+            _select("n", roster="t.roster", covered="t.covered", **_COUNTS)
+            + ' FROM campaigns_tally t WHERE t.unit_id = %s AND t."key" = %s',
+            ["cutoff", "unit", "no_group"],
+        ),
+        (
+            "SELECT * FROM ("  # noqa: S608 - names and constants; the values are parameters
+            + _select("s", number="s.covered", number2="s.smartphone_households", day="s.week")
+            + " FROM campaigns_snapshot s WHERE s.unit_id = %s AND s.group_id IS NULL AND s.week < %s"
+            f" ORDER BY s.week DESC LIMIT {int(weeks)}) s",
+            ["unit", "week"],
+        ),
+        (
+            "SELECT * FROM (" + job + " FROM campaigns_exportjob j WHERE j.user_id = %s AND j.unit_id = %s"  # noqa: S608 - names and constants; the values are parameters
+            f" ORDER BY j.created_at DESC, j.id DESC LIMIT {int(jobs)}) j",
+            ["user", "unit"],
+        ),
+    ]
+    sql = " UNION ALL ".join(part for part, _names in parts) + " ORDER BY 1, 3, 2"
+    return sql, [name for _part, names in parts for name in names]
 
 
-def snapshot_rows(unit_code, before, weeks):
-    """[(week, covered, households with a smartphone)] of the unit's last `weeks` weeks before
-    `before`, newest first."""
-    rows = _snapshots(weeks).run(unit=unit_code, day=before)
-    return [(_day(week), covered, smart) for week, covered, smart in rows]
+def ward_rows(unit_code, *, today, week, cutoff, user_id=None, weeks=11, jobs=5):
+    """Every row of the ward page's statement, as tuples in WARD_COLUMNS' order, by kind, then name
+    (dates and the jobs' moments as the ORM gives them; `stale`: 1 where a count is missing or
+    older than `cutoff`). Past weeks: the last `weeks` before `week`; jobs: the user's last `jobs`
+    of the unit (none without a user)."""
+    from .tallies import NO_GROUP
+
+    vendor = connection.vendor
+    sql, names = _ward_sql(vendor, weeks, jobs)
+    ops = connection.ops
+    values = {
+        "unit": unit_code,
+        "today": ops.adapt_datefield_value(today),
+        "week": ops.adapt_datefield_value(week),
+        "cutoff": ops.adapt_datetimefield_value(cutoff),
+        "user": user_id,
+        "no_group": NO_GROUP,
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [values[name] for name in names])
+        rows = cursor.fetchall()
+    if vendor != "postgresql":
+        rows = [(*row[:7], _day(row[7]), _day(row[8]), *row[9:14], aware(row[14])) for row in rows]
+    return rows
 
 
 # --- The city's units -------------------------------------------------------------------------------
@@ -166,10 +258,9 @@ def city_rows(cutoff):
         ]
 
 
-# --- The unit, and the officer's export jobs ------------------------------------------------------
+# --- The unit --------------------------------------------------------------------------------------
 
 UNIT_ROW_FIELDS = ("code", "name", "kind")
-JOB_FIELDS = ("id", "fmt", "label", "status", "total", "done", "created_at")
 
 
 def _unit_query(code):
@@ -188,27 +279,3 @@ def unit(code):
 
     rows = _unit.run(code=code)
     return AdministrativeUnit.from_db(connection.alias, UNIT_ROW_FIELDS, rows[0]) if rows else None
-
-
-@functools.cache
-def _jobs(limit):
-    from .models import ExportJob
-
-    return Compiled(
-        lambda user, unit: (
-            ExportJob.objects.filter(user_id=user, unit_id=unit)
-            .order_by("-created_at")
-            .values_list(*JOB_FIELDS)[:limit]
-        ),
-        user=id_marker(),
-        unit=text_marker("unit"),
-    )
-
-
-def recent_jobs(user_id, unit_code, limit=5):
-    """The officer's last `limit` export jobs of the unit, newest first (ExportJob instances with
-    JOB_FIELDS loaded, the rest deferred)."""
-    from .models import ExportJob
-
-    rows = _jobs(limit).run(user=user_id, unit=unit_code)
-    return [ExportJob.from_db(connection.alias, JOB_FIELDS, (*row[:-1], aware(row[-1]))) for row in rows]

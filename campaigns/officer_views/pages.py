@@ -5,12 +5,16 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from citizens.phones import display_phone
+from smarthp.layout import drawn
 
-from .. import drawing, exports, figures, reads, services
-from ..access import campaign_required, unit_for
+from .. import drawing, exports, figures, services
+from ..access import campaign_required, check_access, unit_for
 from ..models import ExportKind, ExportLog
+from .rows import Labels, escape, jobs_section, rate_cell, unit_links
 from .rows import city_rows as render_city_rows
 from .rows import city_shapes as render_city_shapes
 from .rows import countdown as render_countdown
@@ -45,49 +49,67 @@ def index(request):
 
 @campaign_required
 def ward(request, code):
-    unit = unit_for(request, code)
-    data = figures.ward_figures(unit)
-    names = request.campaign_access.sees_names(code)
-    points = figures.weekly_series(code, data)
-    jobs = reads.recent_jobs(request.user.pk, unit.pk) if names else []
-    return render(
-        request,
-        "campaigns/officer/ward.html",
-        {
-            "unit": unit,
-            "data": data,
-            "groups": data.groups,
-            "group_rows": render_group_rows(group_links(code, data.groups, names)),
-            "workplace_rows": render_workplace_rows(data.workplaces, code, names),
-            "names": names,
-            "sees_log": request.campaign_access.sees_log(code),
-            "is_city": request.campaign_access.is_city,
-            "how_counted": figures.HOW_COUNTED,
-            "chart": drawing.weekly_chart_html(drawing.weekly_chart(points)),
-            "residents_countdown": render_countdown(data.residents_countdown),
-            "staff_countdown": render_countdown(data.staff_countdown),
-            "jobs": jobs,
-        },
+    """The ward's campaign page: one statement (figures.read_ward), the body drawn once per
+    language, unit and variant ({% drawn %}) with this request's figures and rows put in."""
+    access = request.campaign_access
+    check_access(access, code)
+    names = access.sees_names(code)
+    found = figures.read_ward(code, user_id=request.user.pk if names else None)
+    if found is None:
+        raise Http404
+    data = found.figures
+    links = unit_links(code)
+    labels = Labels()
+    totals = data.totals
+    campaign = data.campaign or {}
+    staff_countdown = render_countdown(data.staff_countdown)
+    without_group = data.without_group
+    if names and without_group:
+        without_group = mark_safe(f'<a href="{escape(links["people"])}?to=0">{without_group}</a>')  # noqa: S308
+    page = drawn(
+        "campaigns/officer/_ward.html",
+        code=code,
+        names=names,
+        sees_log=access.sees_log(code),
+        is_city=access.is_city,
+        campaign=bool(campaign),
+        groups=bool(data.groups),
+        workplaces=bool(data.workplaces),
+        fill_unit=data.unit_name,
+        fill_campaign_name=campaign.get("name", ""),
+        fill_target=campaign.get("target_percent", ""),
+        fill_start=campaign["starts_on"].strftime("%d/%m/%Y") if campaign else "",
+        fill_residents_countdown=render_countdown(data.residents_countdown),
+        fill_staff_countdown=staff_countdown,
+        fill_smartphone_households=totals["smartphone_households"],
+        fill_covered=totals["covered"],
+        fill_rate=mark_safe(rate_cell(totals["rate"], totals["level"], labels)),  # noqa: S308 - escaped there
+        fill_registered=totals["registered"],
+        fill_active=totals["active"],
+        fill_without_group=without_group,
+        fill_at=timezone.localtime(data.computed_at).strftime("%H:%M"),
+        fill_jobs=jobs_section(found.jobs, links),
+        fill_group_rows=render_group_rows(data.groups, links if names else None),
+        fill_workplace_rows=render_workplace_rows(data.workplaces, links if names else None),
+        fill_chart=drawing.weekly_chart_for(figures.weekly_series(found.past_weeks, data)),
     )
+    return render(request, "campaigns/officer/ward.html", {"unit_name": data.unit_name, "page": page})
 
 
 def group_links(code, rows, names):
-    """[(group row, its links or None)]: the links of 60 groups from four reversed prefixes, since
-    reverse() in the template for every cell of every row was most of the page's time."""
+    """[(group row, its links or None)]: the links each group's row has (rows.group_rows builds
+    them from unit_links() as it draws the row)."""
     if not names:
         return [(row, None) for row in rows]
-    ward = reverse("campaigns_officer:ward", args=[code])
-    people = reverse("campaigns_officer:people", args=[code])
-    xlsx = reverse("campaigns_officer:export", args=[code, "xlsx"])
-    csv = reverse("campaigns_officer:export", args=[code, "csv"])
+    links = unit_links(code)
     return [
         (
             row,
             {
-                "edit": f"{ward}to/{row.pk}/sua/",  # campaigns_officer:edit_group (a test checks they agree)
-                "people": f"{people}?to={row.pk}",
-                "xlsx": f"{xlsx}?to={row.pk}",
-                "csv": f"{csv}?to={row.pk}",
+                "edit": f"{links['ward']}to/{row.pk}/sua/",
+                "people": f"{links['people']}?to={row.pk}",
+                "xlsx": f"{links['xlsx']}?to={row.pk}",
+                "csv": f"{links['csv']}?to={row.pk}",
             },
         )
         for row in rows
@@ -124,7 +146,6 @@ def city(request):
             "map": city_map,
             "map_shapes": render_city_shapes(city_map["shapes"]) if city_map else "",
             "unit_rows": render_city_rows(ordered, reverse("campaigns_officer:index")),
-            "how_counted": figures.HOW_COUNTED,
         },
     )
 

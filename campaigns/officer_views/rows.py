@@ -7,13 +7,18 @@ msgids are the template's). Every text from the database or a translation goes t
 figures are integers.
 """
 
+import functools
 import html
 
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from ..figures import rate_level
 
 
 def escape(text):
@@ -39,7 +44,7 @@ def _exports(xlsx, csv, name):
     )
 
 
-class _Labels:
+class Labels:
     """The translated labels and the decimal separator, looked up once per table: gettext searches
     every app's catalogue, and floatformat reads the locale's formats, on each call."""
 
@@ -55,44 +60,113 @@ class _Labels:
         return f"{value:.1f}".replace(".", self.decimal)
 
 
-def _name_cell(row, link, name, labels):
-    parts = [name]
-    if row.leader_name:
-        parts.append(f'<span class="sub">{escape(labels.leader % {"name": row.leader_name})}</span>')
-    if row.surveyed_on:
-        day = row.surveyed_on.strftime("%d/%m/%Y")
-        parts.append(f'<span class="sub">{escape(labels.surveyed % {"day": day})}</span>')
-    if row.roster is not None:
-        text = ngettext("Theo danh sách %(n)s hộ", "Theo danh sách %(n)s hộ", row.roster) % {"n": row.roster}
-        parts.append(f'<span class="sub">{escape(text)}</span>')
-    if link:
-        # The msgid carries markup (as the template's blocktranslate did): only the name is escaped.
-        parts.append(f' <a class="sub" href="{escape(link["edit"])}">{labels.edit % {"name": name}}</a>')
-    return "".join(parts)
+def unit_links(code):
+    """The link prefixes of a unit's pages (the ward page, its people, its two exports), reversed
+    once per unit, URLconf and script prefix: the same on every request."""
+    return _unit_links(code, get_urlconf(), get_script_prefix())
 
 
-def _row(row, link, labels):
-    name = escape(row.name)
-    people = escape(link["people"]) if link else None
-    value = row.rate
+@functools.lru_cache(maxsize=1024)
+def _unit_links(code, _urlconf, _script_prefix):
+    return {
+        "ward": reverse("campaigns_officer:ward", args=[code]),
+        "people": reverse("campaigns_officer:people", args=[code]),
+        "xlsx": reverse("campaigns_officer:export", args=[code, "xlsx"]),
+        "csv": reverse("campaigns_officer:export", args=[code, "csv"]),
+    }
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    # Tests change the URLconf, the languages, the formats.
+    for memo in (_unit_links, _group_row, _workplace_row, labels_for, _countdown):
+        memo.cache_clear()
+
+
+def rate_cell(value, level, labels):
+    """A rate as the tables show it: "—" with its title without a survey."""
     if value is None:
-        rate = f'<span class="rate rate-none" title="{labels.no_survey}">—</span>'
-    else:
-        rate = f'<span class="rate rate-{row.level}">{labels.rate(value)}%</span>'
-    exports = _exports(link["xlsx"], link["csv"], name) if link else ""
-    return (
-        f'<tr id="to-{row.pk}"><td>{row.rank}</td><th scope="row">{_name_cell(row, link, name, labels)}</th>'
-        f'<td class="num">{_dash(row.households)}</td><td class="num">{_dash(row.smartphone_households)}</td>'
-        f'<td class="num">{_number(row.covered, people)}</td><td class="num">{rate}</td>'
-        f'<td class="num">{_dash(row.gap)}</td><td class="num">{_number(row.registered, people)}</td>'
-        f'<td class="num">{_number(row.active, people and f"{people}&amp;hoat-dong=1")}</td>{exports}</tr>'
+        return f'<span class="rate rate-none" title="{labels.no_survey}">—</span>'
+    return f'<span class="rate rate-{level}">{labels.rate(value)}%</span>'
+
+
+def group_rows(groups, links):
+    """<tr> of every group (figures.GroupRow, in rank order) as one safe string; with `links`
+    (unit_links(): the viewer sees names) each figure links to the people behind it, and the row
+    to its survey's edit page and its two lists.
+
+    A row's HTML is memoised by everything it shows (its figures, rank, names, the links and the
+    language): the figures are read afresh on every request, and a row whose figures are the
+    ones drawn before is not formatted again (60 rows were most of the page's own time)."""
+    language = get_language()
+    prefixes = (links["ward"], links["people"], links["xlsx"], links["csv"]) if links else None
+    return mark_safe(  # noqa: S308 - escaped in _group_row
+        "\n".join(
+            [
+                _group_row(
+                    language,
+                    prefixes,
+                    (
+                        row.pk,
+                        row.rank,
+                        row.name,
+                        row.leader_name,
+                        row.surveyed_on,
+                        row.roster,
+                        row.households,
+                        row.smartphone_households,
+                        row.covered,
+                        row.registered,
+                        row.active,
+                        row.target_percent,
+                    ),
+                )
+                for row in groups
+            ]
+        )
     )
 
 
-def group_rows(groups):
-    """<tr> of every (group row, links or None) of pages.group_links, as one safe string."""
-    labels = _Labels()
-    return mark_safe("\n".join(_row(row, link, labels) for row, link in groups))  # noqa: S308 - escaped above
+@functools.lru_cache(maxsize=4096)  # about 1.5 KB each: a ward of 60 groups in both languages, many times
+def _group_row(language, prefixes, values):
+    pk, rank, name, leader, surveyed_on, roster, households, smart, covered, registered, active, target = values
+    labels = labels_for(language)
+    name = escape(name)
+    cell = name
+    if leader:
+        cell += f'<span class="sub">{escape(labels.leader % {"name": leader})}</span>'
+    if surveyed_on:
+        day = surveyed_on.strftime("%d/%m/%Y")
+        cell += f'<span class="sub">{escape(labels.surveyed % {"day": day})}</span>'
+    if roster is not None:
+        text = ngettext("Theo danh sách %(n)s hộ", "Theo danh sách %(n)s hộ", roster) % {"n": roster}
+        cell += f'<span class="sub">{escape(text)}</span>'
+    value = round(100 * covered / smart, 1) if smart else None  # figures.rate
+    gap = max(-(-smart * target // 100) - covered, 0) if smart else "—"  # GroupRow.gap
+    exports = ""
+    if prefixes:
+        ward, people, xlsx, csv = prefixes
+        ward, people = escape(ward), escape(people)  # _exports escapes its own
+        # The msgid carries markup (as the template's blocktranslate did): only the name is escaped.
+        cell += f' <a class="sub" href="{ward}to/{pk}/sua/">{labels.edit % {"name": name}}</a>'
+        people = f"{people}?to={pk}"
+        covered = _number(covered, people)
+        registered = _number(registered, people)
+        active = _number(active, f"{people}&amp;hoat-dong=1")
+        exports = _exports(f"{xlsx}?to={pk}", f"{csv}?to={pk}", name)
+    return (
+        f'<tr id="to-{pk}"><td>{rank}</td><th scope="row">{cell}</th>'
+        f'<td class="num">{_dash(households)}</td><td class="num">{_dash(smart)}</td>'
+        f'<td class="num">{covered}</td><td class="num">{rate_cell(value, rate_level(value), labels)}</td>'
+        f'<td class="num">{gap}</td><td class="num">{registered}</td>'
+        f'<td class="num">{active}</td>{exports}</tr>'
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def labels_for(language):
+    """Labels in `language`, the active one (get_language())."""
+    return Labels()
 
 
 def _rate_text(value, labels):
@@ -101,7 +175,7 @@ def _rate_text(value, labels):
 
 def city_shapes(shapes):
     """The city map's 114 outlines (drawing.city_map), each a link to its unit's row."""
-    labels = _Labels()
+    labels = Labels()
     parts = []
     for shape in shapes:
         title = f"{escape(shape['name'])}: {_rate_text(shape['rate'], labels)}"
@@ -115,7 +189,7 @@ def city_shapes(shapes):
 def city_rows(rows, index_url):
     """<tr> of the city's table of units (figures.UnitRow), each linked to its unit's page:
     `index_url` + code + "/" (campaigns_officer:ward; a test checks they agree)."""
-    labels = _Labels()
+    labels = Labels()
     parts = []
     for row in rows:
         code, value = escape(row.code), row.rate
@@ -131,31 +205,63 @@ def city_rows(rows, index_url):
     return mark_safe("\n".join(parts))  # noqa: S308 - escaped above
 
 
-def workplace_rows(rows, code, names):
-    """<tr> of the ward's workplaces (figures.WorkplaceRow), as the groups' rows: a ward may have
-    dozens of agencies, schools and companies."""
-    labels = _Labels()
-    if names:
-        people = reverse("campaigns_officer:people", args=[code])
-        xlsx = reverse("campaigns_officer:export", args=[code, "xlsx"])
-        csv = reverse("campaigns_officer:export", args=[code, "csv"])
-    parts = []
-    for row in rows:
-        name, value = escape(row.name), row.rate
-        query = f"?noi-lam-viec={row.pk}"
-        registered = _number(row.registered, escape(people + query) if names else None)
-        if value is None:
-            rate = f'<span class="rate rate-none" title="{labels.no_survey}">—</span>'
-        else:
-            rate = f'<span class="rate rate-{row.level}">{labels.rate(value)}%</span>'
-        exports = _exports(xlsx + query, csv + query, name) if names else ""
-        parts.append(
-            f'<tr><th scope="row">{name}</th><td>{escape(row.kind_label)}</td>'
-            f'<td class="num">{_dash(row.headcount)}</td>'
-            f'<td class="num">{registered}</td><td class="num">{rate}</td><td class="num">{_dash(row.gap)}</td>'
-            f"{exports}</tr>"
+def workplace_rows(rows, links):
+    """<tr> of the ward's workplaces (figures.WorkplaceRow), as the groups' rows (and memoised as
+    they are): a ward may have dozens of agencies, schools and companies. `links`: unit_links(),
+    or None (no names)."""
+    language = get_language()
+    prefixes = (links["people"], links["xlsx"], links["csv"]) if links else None
+    return mark_safe(  # noqa: S308 - escaped in _workplace_row
+        "\n".join(
+            [
+                _workplace_row(
+                    language,
+                    prefixes,
+                    (row.pk, row.name, str(row.kind_label), row.headcount, row.registered),
+                )
+                for row in rows
+            ]
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - escaped above
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _workplace_row(language, prefixes, values):
+    pk, name, kind_label, headcount, registered = values
+    labels = labels_for(language)
+    name, query = escape(name), f"?noi-lam-viec={pk}"
+    value = round(100 * registered / headcount, 1) if headcount else None  # WorkplaceRow.rate
+    gap = max(headcount - registered, 0) if headcount else None  # WorkplaceRow.gap
+    exports = ""
+    if prefixes:
+        people, xlsx, csv = prefixes
+        registered = _number(registered, escape(people + query))
+        exports = _exports(xlsx + query, csv + query, name)
+    return (
+        f'<tr><th scope="row">{name}</th><td>{escape(kind_label)}</td>'
+        f'<td class="num">{_dash(headcount)}</td>'
+        f'<td class="num">{registered}</td><td class="num">{rate_cell(value, rate_level(value), labels)}</td>'
+        f'<td class="num">{_dash(gap)}</td>{exports}</tr>'
+    )
+
+
+def jobs_section(jobs, links):
+    """The officer's recent export jobs (ExportJob), each linked to its page, as the template drew
+    them; "" without any."""
+    if not jobs:
+        return ""
+    items = []
+    for job in jobs:
+        percent = f" {job.percent}%" if job.status == "running" else ""
+        items.append(
+            f'<li><a href="{escape(links["ward"])}tai-ve/{job.pk}/">{escape(job.label)} ({escape(job.fmt.upper())})'
+            f"</a> – {escape(job.get_status_display())}{percent}</li>"
+        )
+    return mark_safe(  # noqa: S308 - escaped above
+        '<section class="card" aria-labelledby="jobs-title">\n'
+        f'  <h2 id="jobs-title">{escape(_("Danh sách đang tạo, đã tạo"))}</h2>\n'
+        f"  <ul>{''.join(items)}</ul>\n</section>"
+    )
 
 
 def countdown(found):
@@ -163,14 +269,19 @@ def countdown(found):
     with the template's msgids: the ward page drew it three times through an {% include %}."""
     if not found:
         return ""
-    who, due = found.label, found.due_on.strftime("%d/%m/%Y")
-    if found.days_left > 0:
+    return _countdown(get_language(), str(found.label), found.due_on, found.days_left)
+
+
+@functools.lru_cache(maxsize=256)  # a few audiences and deadlines, each day
+def _countdown(_language, who, due_on, days_left):
+    due = due_on.strftime("%d/%m/%Y")
+    if days_left > 0:
         text = ngettext(
-            "%(who)s: còn %(days)s ngày đến hạn %(due)s", "%(who)s: còn %(days)s ngày đến hạn %(due)s", found.days_left
-        ) % {"who": who, "days": found.days_left, "due": due}
-    elif found.days_left == 0:
+            "%(who)s: còn %(days)s ngày đến hạn %(due)s", "%(who)s: còn %(days)s ngày đến hạn %(due)s", days_left
+        ) % {"who": who, "days": days_left, "due": due}
+    elif days_left == 0:
         text = _("%(who)s: hôm nay là hạn cuối") % {"who": who}
     else:
         text = _("%(who)s: đã quá hạn %(due)s") % {"who": who, "due": due}
-    overdue = " overdue" if found.days_left < 0 else ""
+    overdue = " overdue" if days_left < 0 else ""
     return mark_safe(f'<p class="countdown{overdue}">{escape(text)}</p>')  # noqa: S308 - escaped

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaigns import drawing, figures, reads
-from campaigns.models import Audience, Campaign, Deadline, Tally
+from campaigns.models import Audience, Campaign, Deadline, ExportJob, ExportKind, Snapshot, Tally
 from tests.campaigns.world import resident
 from tests.helpers import count_queries
 
@@ -22,28 +22,93 @@ def ward_page(client, user, code="11383"):
     return client.get(reverse("campaigns_officer:ward", args=[code])).content.decode()
 
 
-def test_the_unit_rows_give_groups_workplaces_and_the_no_group_count_with_their_tallies(w):
+def _ward_rows(code="11383", **kwargs):
+    today = timezone.localdate()
+    values = {"today": today, "week": figures.week_start(today), "cutoff": timezone.now() - dt.timedelta(days=1)}
+    return reads.ward_rows(code, **{**values, **kwargs})
+
+
+def _by_kind(rows):
+    found = {}
+    for row in rows:
+        found.setdefault(row[0], []).append(dict(zip(reads.WARD_COLUMNS, row, strict=True)))
+    return found
+
+
+def test_the_ward_rows_give_the_unit_campaign_groups_workplaces_no_group_count_weeks_and_jobs(
+    w, django_assert_num_queries
+):
     figures.compute_ward(w.lechan)  # keeps the counts
-    rows = reads.unit_rows("11383")
-    assert [(row["kind"], row["name"]) for row in rows] == [
-        ("g", "Tổ dân phố 1"),
-        ("g", "Tổ dân phố 2"),
-        ("g", "Tổ dân phố 3"),
-        ("n", None),
-        ("w", "Trường THCS Lê Chân"),
-    ]
-    g1 = rows[0]
-    assert (g1["households"], g1["smartphone_households"], g1["registered"], g1["covered"], g1["active"]) == (
+    today = timezone.localdate()
+    this_week = figures.week_start(today)
+    for weeks_ago, covered in ((1, 3), (2, 2), (13, 1)):
+        Snapshot.objects.create(unit=w.lechan, week=this_week - dt.timedelta(weeks=weeks_ago), covered=covered)
+    Snapshot.objects.create(unit=w.lechan, week=this_week, covered=9)  # this week: drawn live, not read
+    Snapshot.objects.create(unit=w.ngoquyen, week=this_week - dt.timedelta(weeks=1), covered=7)
+    job = ExportJob.objects.create(
+        user=w.staff, unit=w.lechan, kind=ExportKind.WARD_LIST, fmt="xlsx", label="Cả phường"
+    )
+    ExportJob.objects.create(user=w.leader, unit=w.lechan, kind=ExportKind.WARD_LIST, fmt="csv", label="Không phải")
+    with django_assert_num_queries(1):
+        found = _by_kind(_ward_rows(user_id=w.staff.pk))
+    assert [(row["name"], row["text"]) for row in found["u"]] == [("Phường Lê Chân", "phuong")]
+    assert {(row["name"], row["text"], row["day2"]) for row in found["c"]} == {
+        ("Chiến dịch 2026", Audience.RESIDENTS, today + dt.timedelta(days=20)),
+        ("Chiến dịch 2026", Audience.STAFF, today + dt.timedelta(days=5)),
+    }
+    assert [row["name"] for row in found["g"]] == ["Tổ dân phố 1", "Tổ dân phố 2", "Tổ dân phố 3"]
+    g1 = found["g"][0]
+    assert (g1["number"], g1["number2"], g1["registered"], g1["covered"], g1["active"], g1["stale"]) == (
         10,
         8,
         4,
         3,
         1,
+        0,
     )
-    assert rows[3]["registered"] == 1  # r7 named the ward, no group
-    school = rows[4]
-    assert (school["households"], school["leader_name"], school["registered"]) == (3, "school", 1)
-    assert all(row["refreshed_at"].tzinfo is not None for row in rows)
+    assert found["n"][0]["registered"] == 1  # r7 named the ward, no group
+    [school] = found["w"]
+    assert (school["name"], school["number"], school["text"], school["registered"]) == (
+        "Trường THCS Lê Chân",
+        3,
+        "school",
+        1,
+    )
+    # The unit's last snapshots before this week (at most 11): not this week's, not Ngô Quyền's.
+    assert sorted((row["day"], row["number"]) for row in found["s"]) == [
+        (this_week - dt.timedelta(weeks=13), 1),
+        (this_week - dt.timedelta(weeks=2), 2),
+        (this_week - dt.timedelta(weeks=1), 3),
+    ]
+    assert [row["number"] for row in _by_kind(_ward_rows(weeks=1))["s"]] == [3]
+    [mine] = found["j"]
+    assert (mine["id"], mine["name"], mine["text"], mine["text2"]) == (job.pk, "Cả phường", "xlsx", "queued")
+    assert mine["moment"].tzinfo is not None
+    assert "j" not in _by_kind(_ward_rows())  # no user, no jobs
+
+
+def test_the_ward_rows_flag_a_missing_or_old_count_as_stale(w):
+    figures.compute_ward(w.lechan)
+    Tally.objects.filter(unit=w.lechan, key=f"g{w.g1.pk}").update(refreshed_at=timezone.now() - dt.timedelta(days=2))
+    Tally.objects.filter(unit=w.lechan, key=f"w{w.school.pk}").delete()
+    stale = {
+        (row["kind"], row["name"]) for row in _by_kind(_ward_rows())["g"] + _by_kind(_ward_rows())["w"] if row["stale"]
+    }
+    assert stale == {("g", "Tổ dân phố 1"), ("w", "Trường THCS Lê Chân")}
+
+
+def test_a_unit_that_does_not_exist_reads_nothing_and_counts_nothing(w):
+    assert figures.read_ward("99999") is None
+    assert not Tally.objects.filter(unit_id="99999").exists()
+
+
+def test_the_ward_is_read_in_one_query_when_its_counts_are_fresh(w, django_assert_num_queries):
+    figures.read_ward("11383")
+    with django_assert_num_queries(1):
+        found = figures.read_ward("11383", user_id=w.staff.pk)
+    assert found.unit == ("11383", "Phường Lê Chân", "phuong")
+    assert found.figures.campaign["deadlines"][Audience.STAFF] == timezone.localdate() + dt.timedelta(days=5)
+    assert found.figures.totals["registered"] == 5
 
 
 def test_a_group_without_a_count_yet_is_counted_before_the_page_shows(w):
