@@ -494,7 +494,7 @@ def _lookup_sql():
 def lookup_row(code):
     """What a lookup by code shows of a dossier (TT 01/2018 Art. 16.2.d: procedure, status, received
     and due dates), plus what tells its applicant (`applicant_id`, `secret`); None if there is none."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection
         cursor.execute(_lookup_sql(), [code])
         found = cursor.fetchone()
     if found is None:

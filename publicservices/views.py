@@ -7,7 +7,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from government.models import Agency
@@ -51,11 +53,21 @@ def index(request):
             "agency_options": lists.options([("", _("Tất cả")), *agencies], data.get("co_quan", "")),
             "online_only": data.get("truc_tuyen", False),
             "page": page,
+            "heading": catalogue_heading(page.paginator.count),
+            "found": bool(page.object_list),
             "items": lists.procedure_items(page.object_list),
             "query": query.urlencode(),
+            "previous_number": page.previous_page_number() if page.has_previous() else "",
+            "next_number": page.next_page_number() if page.has_next() else "",
             "filtered": bool(data and any(data.values())),
         },
     )
+
+
+def catalogue_heading(count):
+    """The catalogue's "N thủ tục", as the template's blocktranslate tag wrote it."""
+    heading = ngettext("%(counter)s thủ tục", "%(counter)s thủ tục", count) % {"counter": count}
+    return mark_safe(heading)  # noqa: S308 - a number in a msgstr
 
 
 def procedure(request, code):

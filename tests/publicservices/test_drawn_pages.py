@@ -17,7 +17,7 @@ from django.utils.html import escape
 
 from publicservices import lists, services
 from publicservices.forms import CatalogueFilterForm
-from publicservices.models import Dossier, DossierStatus
+from publicservices.models import Dossier, DossierStatus, Procedure
 from tests.conftest import PASSWORD
 from tests.helpers import OFFICER_PAGE_MAX_QUERIES, count_queries
 from tests.publicservices.world import build, file_dossier
@@ -233,3 +233,28 @@ def test_the_queue_caption_says_what_the_blocktranslate_tags_said(client, w, cou
     for language in ("vi", "en"):
         with translation.override(language):
             assert _caption(page) == template.render(Context({"page": page}))
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 2038])
+def test_the_catalogue_heading_says_what_the_blocktranslate_tag_said(count):
+    from publicservices.views import catalogue_heading
+
+    template = Template(
+        "{% load i18n %}{% blocktranslate count counter=count %}{{ counter }} thủ tục{% plural %}"
+        "{{ counter }} thủ tục{% endblocktranslate %}"
+    )
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert catalogue_heading(count) == template.render(Context({"count": count}))
+
+
+def test_the_catalogue_pager_keeps_the_filters(client, w):
+    for number in range(25):
+        name = f"Khai sinh mẫu {number:02}"
+        Procedure.objects.create(code=f"9.{number:03}", name=name, field=w.justice, level="ward")
+    url = reverse("publicservices:index")
+    first = client.get(url, {"q": "khai sinh", "cap": "ward"}).text
+    assert _pager(first) == {"Trang sau": "?q=khai+sinh&cap=ward&trang=2"}
+    second = client.get(url, {"q": "khai sinh", "cap": "ward", "trang": 2}).text
+    assert _pager(second) == {"Trang trước": "?q=khai+sinh&cap=ward&trang=1"}
+    assert "<h2>26 thủ tục</h2>" in first and "<h2>26 thủ tục</h2>" in second
