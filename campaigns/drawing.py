@@ -18,8 +18,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from government import geo
 from government.geo import boundary_shape
-from government.models import AdministrativeUnit, GeoDataVersion
+from government.models import AdministrativeUnit
 
 from .figures import rate_level
 from .officer_views.rows import escape
@@ -150,7 +151,9 @@ def _project(bounds):
 def outlines():
     """(width, height, {code: (name, path data)}) for the current GeoDataVersion."""
     global _outlines
-    version = GeoDataVersion.current()
+    # The boundaries' version as government.geo reads it for its map index: at most once a second
+    # per process (a query on every city page before), at once in the process that imported them.
+    version = geo._current_version()
     found = _outlines
     if found is not None and found[0] == version:
         return found[1]

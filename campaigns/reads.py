@@ -250,7 +250,7 @@ CITY_SQL = (
 def city_rows(cutoff):
     """[(code, name, kind, groups, households with a smartphone, registered, covered, stale groups)]
     of every unit, by name (figures are 0 where a unit has no groups)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # PostgreSQL: planned once per connection (about 1 ms a time)
         cursor.execute(CITY_SQL, [connection.ops.adapt_datetimefield_value(cutoff)])
         return [
             (code, name, kind, *(int(value or 0) for value in figures))

@@ -14,7 +14,7 @@ from smarthp.layout import drawn
 from .. import drawing, exports, figures, services
 from ..access import campaign_required, check_access, unit_for
 from ..models import ExportKind, ExportLog
-from .rows import Labels, escape, jobs_section, rate_cell, unit_links
+from .rows import Labels, escape, index_url, jobs_section, rate_cell, unit_links
 from .rows import city_rows as render_city_rows
 from .rows import city_shapes as render_city_shapes
 from .rows import countdown as render_countdown
@@ -133,21 +133,22 @@ def city(request):
     }
     totals["rate"] = figures.rate(totals["covered"], totals["smartphone_households"])
     city_map = drawing.city_map(rows)
-    return render(
-        request,
-        "campaigns/officer/city.html",
-        {
-            "rows": ordered,
-            "computed_at": computed_at,
-            "sort": sort,
-            "descending": descending,
-            "sorts": CITY_SORTS,
-            "totals": totals,
-            "map": city_map,
-            "map_shapes": render_city_shapes(city_map["shapes"]) if city_map else "",
-            "unit_rows": render_city_rows(ordered, reverse("campaigns_officer:index")),
-        },
+    page = drawn(
+        "campaigns/officer/_city.html",
+        sort=sort,  # one of CITY_SORTS
+        descending=descending,
+        has_map=bool(city_map),
+        fill_smartphone_households=totals["smartphone_households"],
+        fill_covered=totals["covered"],
+        fill_rate=mark_safe(rate_cell(totals["rate"], "", Labels())),  # noqa: S308 - escaped there
+        fill_registered=totals["registered"],
+        fill_at=timezone.localtime(computed_at).strftime("%H:%M"),
+        fill_map_width=city_map["width"] if city_map else "",
+        fill_map_height=city_map["height"] if city_map else "",
+        fill_map_shapes=render_city_shapes(city_map["shapes"]) if city_map else "",
+        fill_unit_rows=render_city_rows(ordered, index_url()),
     )
+    return render(request, "campaigns/officer/city.html", {"page": page})
 
 
 def _spec_from_query(request, unit):

@@ -76,10 +76,20 @@ def _unit_links(code, _urlconf, _script_prefix):
     }
 
 
+def index_url():
+    """campaigns_officer:index, reversed once per URLconf and script prefix."""
+    return _index_url(get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=16)
+def _index_url(_urlconf, _script_prefix):
+    return reverse("campaigns_officer:index")
+
+
 @receiver(setting_changed)
 def _forget(**kwargs):
     # Tests change the URLconf, the languages, the formats.
-    for memo in (_unit_links, _group_row, _workplace_row, labels_for, _countdown):
+    for memo in (_unit_links, _index_url, _group_row, _workplace_row, _city_shape, _city_row, labels_for, _countdown):
         memo.cache_clear()
 
 
@@ -174,35 +184,49 @@ def _rate_text(value, labels):
 
 
 def city_shapes(shapes):
-    """The city map's 114 outlines (drawing.city_map), each a link to its unit's row."""
-    labels = Labels()
-    parts = []
-    for shape in shapes:
-        title = f"{escape(shape['name'])}: {_rate_text(shape['rate'], labels)}"
-        parts.append(
-            f'<a href="#u-{escape(shape["code"])}" aria-label="{title}"><path d="{escape(shape["d"])}" '
-            f'class="rate-fill-{shape["level"]}" fill-rule="evenodd"><title>{title}</title></path></a>'
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - escaped above
+    """The city map's 114 outlines (drawing.city_map), each a link to its unit's row (memoised
+    as the groups' rows are: by what each shows, and the language)."""
+    language = get_language()
+    return mark_safe(  # noqa: S308 - escaped in _city_shape
+        "".join([_city_shape(language, shape["code"], shape["name"], shape["rate"], shape["d"]) for shape in shapes])
+    )
+
+
+@functools.lru_cache(maxsize=512)  # 114 units in two languages
+def _city_shape(language, code, name, value, path):
+    title = f"{escape(name)}: {_rate_text(value, labels_for(language))}"
+    return (
+        f'<a href="#u-{escape(code)}" aria-label="{title}"><path d="{escape(path)}" '
+        f'class="rate-fill-{rate_level(value)}" fill-rule="evenodd"><title>{title}</title></path></a>'
+    )
 
 
 def city_rows(rows, index_url):
     """<tr> of the city's table of units (figures.UnitRow), each linked to its unit's page:
-    `index_url` + code + "/" (campaigns_officer:ward; a test checks they agree)."""
-    labels = Labels()
-    parts = []
-    for row in rows:
-        code, value = escape(row.code), row.rate
-        if value is None:
-            rate = f'<span class="rate rate-none" title="{labels.no_survey}">—</span>'
-        else:
-            rate = f'<span class="rate rate-{row.level}">{labels.rate(value)}%</span>'
-        parts.append(
-            f'<tr id="u-{code}"><th scope="row"><a href="{index_url}{code}/">{escape(row.name)}</a></th>'
-            f'<td class="num">{row.smartphone_households}</td><td class="num">{row.covered}</td>'
-            f'<td class="num">{rate}</td><td class="num">{row.registered}</td></tr>'
+    `index_url` + code + "/" (campaigns_officer:ward; a test checks they agree); memoised as the
+    groups' rows are."""
+    language = get_language()
+    return mark_safe(  # noqa: S308 - escaped in _city_row
+        "\n".join(
+            [
+                _city_row(
+                    language, index_url, row.code, row.name, row.smartphone_households, row.covered, row.registered
+                )
+                for row in rows
+            ]
         )
-    return mark_safe("\n".join(parts))  # noqa: S308 - escaped above
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _city_row(language, index_url, code, name, smart, covered, registered):
+    code, value = escape(code), round(100 * covered / smart, 1) if smart else None  # figures.rate
+    return (
+        f'<tr id="u-{code}"><th scope="row"><a href="{index_url}{code}/">{escape(name)}</a></th>'
+        f'<td class="num">{smart}</td><td class="num">{covered}</td>'
+        f'<td class="num">{rate_cell(value, rate_level(value), labels_for(language))}</td>'
+        f'<td class="num">{registered}</td></tr>'
+    )
 
 
 def workplace_rows(rows, links):
