@@ -8,6 +8,7 @@ placeholder, their labels from a table built once per language, their dates form
 import datetime
 import functools
 import html
+import re
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -66,6 +67,20 @@ def choice_labels(choices):
     return labels
 
 
+def labels_once(key, pairs):
+    """[(value, label as str)] of `pairs` (lazy labels) in the active language, worked out once per
+    `key` and language as choice_labels() does."""
+    key = ("pairs", key, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = [(value, str(label)) for value, label in pairs]
+    return labels
+
+
+# Characters quote() never changes: most codes are made of them alone.
+_UNQUOTED = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
+
+
 def url_maker(name):
     """A function code -> URL of the view `name` taking one code (as reverse() quotes), reversed once
     per URLconf, script prefix and language."""
@@ -74,7 +89,7 @@ def url_maker(name):
     if pattern is None:
         pattern = _URL_PATTERNS[key] = reverse(name, args=[_PLACEHOLDER])
     safe = RFC3986_SUBDELIMS + "/~:@"
-    return lambda code: pattern.replace(_PLACEHOLDER, quote(code, safe=safe))
+    return lambda code: pattern.replace(_PLACEHOLDER, code if _UNQUOTED(code) else quote(code, safe=safe))
 
 
 def _day(moment, zone):

@@ -92,6 +92,9 @@ TABS = {
 }
 
 
+_TAB_LABELS = [(key, label) for key, (label, _statuses, _order) in TABS.items()]
+
+
 def _scope(request):
     agency_ids = selectors.handling_agency_ids(request.memberships)
     if not agency_ids:
@@ -132,7 +135,7 @@ def queue(request):
         request,
         "publicservices/officer/queue.html",
         {
-            "tabs": lists.queue_tabs([(key, label) for key, (label, _s, _o) in TABS.items()], tab, chosen),
+            "tabs": lists.queue_tabs(lists.labels_once("queue tabs", _TAB_LABELS), tab, chosen),
             "tab": tab,
             "page": page,
             "caption": _caption(page),

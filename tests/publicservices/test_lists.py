@@ -76,7 +76,7 @@ def test_catalogue_queries_stay_constant_with_more_fields_and_agencies(client, w
 
 def test_urls_are_quoted_as_reverse_quotes_them():
     url = lists.url_maker("publicservices:procedure")
-    for code in ("1.005129", "MÃ 01", "b?c#d", "x%y&z"):
+    for code in ("1.005129", "BENCH-0123456", "a~b_c.d", "MÃ 01", "b?c#d", "x%y&z"):
         assert url(code) == reverse("publicservices:procedure", args=[code])
 
 
