@@ -89,6 +89,10 @@ def portal(request):
     profile_url = _url("citizens:profile") or _url("account_email")
     return {
         "sections": sections,
+        # What the home page's tiles show of them, as the key of their drawing ({% drawn %}).
+        "section_tiles": lambda: tuple(
+            (item["key"], item["url"], str(item["label"]), str(item["hint"]), item["icon"]) for item in sections
+        ),
         "profile_url": profile_url,
         # A callable: drawn (or taken from the memo) only by the pages that show it.
         "bottom_nav": lambda: _bottom_nav(request, sections, profile_url),
