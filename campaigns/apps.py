@@ -15,6 +15,7 @@ class CampaignsConfig(AppConfig):
 
         from citizens.models import Profile
         from government import desk
+        from government.models import ResidentialGroup
         from smarthp import home
 
         from . import desk as campaign_desk
@@ -30,6 +31,8 @@ class CampaignsConfig(AppConfig):
         post_save.connect(signals.user_saved, sender=get_user_model(), dispatch_uid="campaigns-user")
         post_delete.connect(signals.user_deleted, sender=get_user_model(), dispatch_uid="campaigns-user-deleted")
         user_logged_in.connect(signals.user_signed_in, dispatch_uid="campaigns-signed-in")
+        post_save.connect(signals.group_changed, sender=ResidentialGroup, dispatch_uid="campaigns-group")
+        post_delete.connect(signals.group_changed, sender=ResidentialGroup, dispatch_uid="campaigns-group-deleted")
         # The campaign in force and its deadlines are memoised under a version (campaigns.reads).
         for model in (Campaign, Deadline):
             post_save.connect(reads.campaign_changed, sender=model, dispatch_uid=f"campaigns-version-{model.__name__}")

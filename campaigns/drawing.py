@@ -185,7 +185,7 @@ def outlines():
 
 
 def city_map(rows):
-    """The map's shapes, each with its unit's rate level, in the order of `rows`."""
+    """The map's shapes, each (code, name, rate, path data) of its unit, in the order of `rows`."""
     width, height, paths = outlines()
     if not paths:
         return None
@@ -193,5 +193,5 @@ def city_map(rows):
     for row in rows:
         found = paths.get(row.code)
         if found:
-            shapes.append({"code": row.code, "name": row.name, "d": found[1], "rate": row.rate, "level": row.level})
+            shapes.append((row.code, row.name, row.rate, found[1]))
     return {"width": width, "height": height, "shapes": shapes}

@@ -24,6 +24,7 @@ registration shows at once.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Consent, ConsentPurpose, Profile
@@ -448,10 +450,10 @@ class UnitRow:
     smartphone_households: int = 0
     registered: int = 0
     covered: int = 0
+    rate: float | None = field(init=False, default=None)  # computed once: sorted by, drawn, coloured
 
-    @property
-    def rate(self):
-        return rate(self.covered, self.smartphone_households)
+    def __post_init__(self):
+        self.rate = rate(self.covered, self.smartphone_households)
 
     @property
     def level(self):
@@ -459,32 +461,33 @@ class UnitRow:
 
 
 def city_figures(*, use_cache=True):
-    """All 114 units: (rows, computed_at). Figures only, never names. Cached CAMPAIGN_CITY_SECONDS."""
+    """All 114 units: (rows, computed_at). Figures only, never names. Cached CAMPAIGN_CITY_SECONDS
+    (as plain rows: the kinds' labels are the viewer's language)."""
     ttl = getattr(settings, "CAMPAIGN_CITY_SECONDS", 300)
-    if use_cache and ttl > 0:
-        found = cache.get("campaigns:city")
-        if found is not None:
-            return found
-    from . import reads, tallies
+    found = cache.get("campaigns:city") if use_cache and ttl > 0 else None
+    if found is None:
+        from . import reads, tallies
 
-    cutoff = timezone.now() - tallies.MAX_AGE
-    found = reads.city_rows(cutoff)
-    stale = [code for code, *_figures, stale in found if stale]
-    if stale:
-        # A group without a count, or with one older than a day: recount its unit, then read again.
-        for code in stale:
-            tallies.refresh_unit(code)
-        found = reads.city_rows(cutoff)
-    # The kinds' labels once: get_kind_display() hashes the lazy choices for each of 114 units.
-    kinds = {value: str(label) for value, label in AdministrativeUnit._meta.get_field("kind").flatchoices}
-    units = {
-        code: UnitRow(code, name, kinds.get(kind, kind), groups, smart, registered, covered)
-        for code, name, kind, groups, smart, registered, covered, _stale in found
-    }
-    result = (list(units.values()), timezone.now())
-    if ttl > 0:
-        cache.set("campaigns:city", result, ttl)
-    return result
+        cutoff = timezone.now() - tallies.MAX_AGE
+        rows = reads.city_rows(cutoff)
+        stale = [code for code, *_figures, stale in rows if stale]
+        if stale:
+            # A unit whose total is missing, or older than a day: recount it, then read again.
+            for code in stale:
+                tallies.refresh_unit(code)
+            rows = reads.city_rows(cutoff)
+        found = ([row[:7] for row in rows], timezone.now())
+        if ttl > 0:
+            cache.set("campaigns:city", found, ttl)
+    rows, computed_at = found
+    kinds = _unit_kinds(get_language())
+    return [UnitRow(code, name, kinds.get(kind, kind), *figures) for code, name, kind, *figures in rows], computed_at
+
+
+@functools.lru_cache(maxsize=16)
+def _unit_kinds(_language):
+    # The kinds' labels once per language: get_kind_display() hashes the lazy choices for each unit.
+    return {value: str(label) for value, label in AdministrativeUnit._meta.get_field("kind").flatchoices}
 
 
 # --- Weekly snapshots ---------------------------------------------------------------------------

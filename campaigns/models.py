@@ -243,7 +243,7 @@ class Tally(models.Model):
     """The counts of one group (or of the unit's residents who named no group, or of one workplace)
     as registrations left them: kept by campaigns.tallies on every registration, profile change and
     sign-in, so that a page reads 60 rows instead of counting 60,000 profiles. `key`: "g<id>",
-    "w<id>" or "none"."""
+    "w<id>", "none", or "total" (the unit's groups summed: the city page reads 114 rows)."""
 
     unit = models.ForeignKey("government.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=24)
@@ -254,6 +254,10 @@ class Tally(models.Model):
     active = models.PositiveIntegerField(default=0)
     roster = models.PositiveIntegerField(null=True)  # households on the imported roster, None without one
     covered = models.PositiveIntegerField(default=0)  # homes, or the roster's households reached
+    # The unit's "total" row only (campaigns.tallies.refresh_total): its groups and their surveys'
+    # households with a smartphone, beside the other columns summed over its groups' rows.
+    groups = models.PositiveIntegerField(null=True)
+    smartphone_households = models.PositiveIntegerField(null=True)
     refreshed_at = models.DateTimeField()
 
     class Meta:

@@ -89,3 +89,18 @@ def user_signed_in(sender, user, **kwargs):
         "ward_id", "residential_group_id"
     )
     _recount([(ward, group, "") for ward, group in rows])
+
+
+def group_changed(sender, instance, **kwargs):
+    """A group added, deleted or its survey edited: after the commit, its unit's total (the city
+    page's row: campaigns.tallies.refresh_total), and the cached figures dropped."""
+    unit_code = instance.unit_id
+
+    def run():
+        from government.models import AdministrativeUnit
+
+        if AdministrativeUnit.objects.filter(code=unit_code).exists():  # not a unit being deleted
+            tallies.refresh_total(unit_code)
+        figures.forget_ward(unit_code)
+
+    transaction.on_commit(run, robust=True)

@@ -19,7 +19,7 @@ most a day behind; every other figure moves at once.
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from government.models import ResidentialGroup
@@ -29,7 +29,10 @@ from .models import Household, HouseholdPhone, Tally, Workplace
 
 MAX_AGE = dt.timedelta(hours=24)
 NO_GROUP = "none"
+TOTAL = "total"  # the unit's groups summed (refresh_total)
 FIELDS = ["group", "workplace", "registered", "homes", "active", "roster", "covered", "refreshed_at"]
+# A total whose groups are not all counted yet: older than any cutoff, so that it is recounted.
+NOT_COUNTED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def group_key(group_id):
@@ -73,6 +76,42 @@ def refresh_groups(unit_code, group_ids):
             )
         )
     _save(rows)
+    refresh_total(unit_code)
+
+
+def refresh_total(unit_code):
+    """Sum the unit's groups into its "total" row: how many groups, their surveys' households with
+    a smartphone, and their kept counts (only those counted for this unit, as the ward page joins
+    them); `refreshed_at` is the oldest of those counts, or NOT_COUNTED while a group has none. Run
+    after any of its groups' counts or surveys change, under a lock on the row, so that of two
+    recounts at once the later one sums what both wrote."""
+    with transaction.atomic():
+        Tally.objects.bulk_create(
+            [Tally(unit_id=unit_code, key=TOTAL, refreshed_at=NOT_COUNTED)], ignore_conflicts=True
+        )
+        Tally.objects.select_for_update().filter(unit_id=unit_code, key=TOTAL).values_list("pk").first()
+        surveys = ResidentialGroup.objects.filter(unit_id=unit_code).aggregate(
+            groups=Count("pk"), smart=Sum("smartphone_households")
+        )
+        kept = Tally.objects.filter(unit_id=unit_code, group__unit_id=unit_code).aggregate(
+            n=Count("pk"),
+            registered=Sum("registered"),
+            homes=Sum("homes"),
+            active=Sum("active"),
+            covered=Sum("covered"),
+            oldest=Min("refreshed_at"),
+        )
+        # A group not counted yet: the total is as old as can be. No groups: nothing to count.
+        oldest = NOT_COUNTED if kept["n"] < surveys["groups"] else kept["oldest"] or timezone.now()
+        Tally.objects.filter(unit_id=unit_code, key=TOTAL).update(
+            registered=kept["registered"] or 0,
+            homes=kept["homes"] or 0,
+            active=kept["active"] or 0,
+            covered=kept["covered"] or 0,
+            groups=surveys["groups"],
+            smartphone_households=surveys["smart"] or 0,
+            refreshed_at=oldest,
+        )
 
 
 def refresh_workplaces(places):
@@ -112,8 +151,9 @@ def refresh_unit(unit_code):
         refresh_groups(unit_code, [*groups, None])
         refresh_workplaces(places)
         keep = {group_key(pk) for pk in groups} | {NO_GROUP} | {workplace_key(pk) for pk, *_ in places}
-        keep.add(HELPERS_COUNTED)
+        keep |= {HELPERS_COUNTED, TOTAL}
         Tally.objects.filter(unit_id=unit_code).exclude(key__in=keep).exclude(key__startswith=HELPER_PREFIX).delete()
+        refresh_total(unit_code)
         refresh_helpers(unit_code)
 
 

@@ -188,7 +188,7 @@ def city_shapes(shapes):
     as the groups' rows are: by what each shows, and the language)."""
     language = get_language()
     return mark_safe(  # noqa: S308 - escaped in _city_shape
-        "".join([_city_shape(language, shape["code"], shape["name"], shape["rate"], shape["d"]) for shape in shapes])
+        "".join([_city_shape(language, *shape) for shape in shapes])
     )
 
 

@@ -9,8 +9,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns import drawing, figures, reads
+from campaigns import drawing, figures, reads, services, tallies
 from campaigns.models import Audience, Campaign, Deadline, ExportJob, ExportKind, Snapshot, Tally
+from government.models import ResidentialGroup
 from tests.campaigns.world import resident
 from tests.helpers import count_queries
 
@@ -206,13 +207,54 @@ def test_the_ward_page_stays_in_the_officer_budget_with_the_cache_emptied(client
     assert len(before) == len(after) <= 15, "\n".join(after)
 
 
-def test_the_city_rows_sum_each_units_groups_and_flag_stale_counts(w):
-    figures.city_figures(use_cache=False)
-    found = {row[0]: row for row in reads.city_rows(timezone.now() - dt.timedelta(days=1))}
+def _city(cutoff_days=1):
+    return {row[0]: row for row in reads.city_rows(timezone.now() - dt.timedelta(days=cutoff_days))}
+
+
+def test_the_city_rows_read_each_units_total_of_its_groups(w):
+    figures.city_figures(use_cache=False)  # counts every unit with groups
+    found = _city()
     assert found["11383"][3:] == (3, 12, 5, 4, 0)  # groups, smartphone households, registered, covered, stale
-    assert found["11311"][3:8] == (1, 3, 1, 1, 0)
+    assert found["11311"][3:] == (1, 3, 1, 1, 0)
+
+
+def test_a_units_total_is_stale_when_missing_old_or_a_group_is_not_counted(w):
+    assert _city()["11383"][7] == 1  # groups, never counted
+    tallies.refresh_unit("11383")
+    assert _city()["11383"][7] == 0
     Tally.objects.filter(unit=w.lechan, key=f"g{w.g1.pk}").update(refreshed_at=timezone.now() - dt.timedelta(days=2))
-    assert {row[0]: row for row in reads.city_rows(timezone.now() - dt.timedelta(days=1))}["11383"][7] == 1
+    tallies.refresh_total("11383")
+    assert _city()["11383"][7] == 1  # its oldest count is two days old
+    tallies.refresh_unit("11383")
+    ResidentialGroup.objects.create(unit=w.lechan, name="Tổ dân phố 4", smartphone_households=5)
+    tallies.refresh_total("11383")  # as the group's signal does after the commit
+    assert _city()["11383"][3:] == (4, 17, 5, 4, 1)  # the new group not counted yet
+    figures.city_figures(use_cache=False)
+    assert _city()["11383"][7] == 0
+
+
+def test_the_total_sums_only_the_units_own_groups_counts(w):
+    tallies.refresh_unit("11383")
+    # A profile naming Ngô Quyền's group under Lê Chân is counted there, not in Lê Chân's total.
+    Tally.objects.create(
+        unit=w.lechan, key=f"g{w.nq1.pk}", group=w.nq1, registered=9, covered=9, refreshed_at=timezone.now()
+    )
+    tallies.refresh_total("11383")
+    assert _city()["11383"][5:7] == (5, 4)
+
+
+def test_a_registration_and_a_survey_move_the_city_figures(w, make_user, django_capture_on_commit_callbacks):
+    figures.city_figures(use_cache=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        resident(make_user, "+84911000931", "Người Mới", ward=w.lechan, group=w.g3, street="9 Lạch Tray")
+    assert _city()["11383"][5:7] == (6, 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_group_survey(
+            group_id=w.g3.pk, unit=w.lechan, households=6, smartphone_households=4, surveyed_on=None, leader_name=""
+        )
+    assert _city()["11383"][4] == 16
+    rows, _at = figures.city_figures()
+    assert next(row for row in rows if row.code == "11383").smartphone_households == 16
 
 
 # --- The chart ---------------------------------------------------------------------------------
