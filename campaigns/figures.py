@@ -141,7 +141,7 @@ def roster_counts(households):
     return {row["group_id"]: (row["total"], row["covered"]) for row in rows}
 
 
-@dataclass
+@dataclass(slots=True)
 class GroupRow:
     pk: int
     name: str
@@ -173,7 +173,7 @@ class GroupRow:
         return max(wanted - self.covered, 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class WorkplaceRow:
     pk: int
     name: str
@@ -340,7 +340,7 @@ def ward_from_rows(unit_code, rows):
     from .models import ExportJob
 
     unit, groups, campaign, workplaces, past, jobs, without_group = None, [], [], [], [], [], 0
-    job_fields = ("id", "label", "fmt", "status", "total", "done", "created_at")
+    job_fields = ("id", "fmt", "label", "status", "total", "done", "created_at")  # from_db(): the model's order
     for kind, pk, name, text, text2, number, number2, day, day2, registered, active, roster, covered, _s, at in rows:
         if kind == "g":
             # pk, name, households, smartphone households, surveyed on, leader, registered, covered,
@@ -356,7 +356,7 @@ def ward_from_rows(unit_code, rows):
         elif kind == "n":
             without_group += registered or 0
         elif kind == "j":
-            jobs.append(ExportJob.from_db(connection.alias, job_fields, (pk, name, text, text2, number, number2, at)))
+            jobs.append(ExportJob.from_db(connection.alias, job_fields, (pk, text, name, text2, number, number2, at)))
         else:
             unit = (unit_code, name, text)
     campaign = campaign_from_rows(campaign)
@@ -441,7 +441,7 @@ def helpers(unit, limit=50):
 # --- The city -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRow:
     code: str
     name: str
