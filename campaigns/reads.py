@@ -252,7 +252,8 @@ def _city_sql(vendor):
     else:
         total = ' LEFT JOIN campaigns_tally t ON t.unit_id = u.code AND t."key" = %s'
     return (
-        f"SELECT u.code, u.name, u.kind, t.groups, t.smartphone_households, t.registered, t.covered, {stale}"  # noqa: S608 - names and constants; the values are parameters
+        "SELECT u.code, u.name, u.kind, COALESCE(t.groups, 0), COALESCE(t.smartphone_households, 0),"  # noqa: S608 - names and constants; the values are parameters
+        f" COALESCE(t.registered, 0), COALESCE(t.covered, 0), {stale}"
         f" FROM government_administrativeunit u{total} ORDER BY u.name, u.code"
     )
 
@@ -266,10 +267,7 @@ def city_rows(cutoff):
     with prepared_cursor() as cursor:  # PostgreSQL: planned once per connection
         sql = _city_sql(connection.vendor)  # the cutoff (in the columns), then the total's key
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(cutoff), TOTAL])
-        return [
-            (code, name, kind, *(int(value or 0) for value in figures))
-            for code, name, kind, *figures in cursor.fetchall()
-        ]
+        return cursor.fetchall()
 
 
 # --- The unit --------------------------------------------------------------------------------------
