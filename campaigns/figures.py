@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -39,7 +40,8 @@ from django.utils.translation import gettext_lazy as _
 from citizens.models import Consent, ConsentPurpose, Profile
 from government.models import AdministrativeUnit
 
-from .models import Audience, HouseholdPhone
+from . import reads
+from .models import Audience, ExportJob, HouseholdPhone, WorkplaceKind
 
 ACTIVE_DAYS = 30
 HOW_COUNTED = [
@@ -236,8 +238,6 @@ def campaign_for(unit_code, today=None):
     unit's own date first, else the campaign's); None when there is none. One query, memoised
     for the day under the campaigns' version (campaigns.reads: any save of a campaign, its units
     or a deadline makes a new one)."""
-    from . import reads
-
     today = today or timezone.localdate()
     key = f"campaigns:campaign:{unit_code}:{today.isoformat()}"
     found = cache.get_many([reads.CAMPAIGN_VERSION_KEY, key])
@@ -279,8 +279,6 @@ def forget_ward(*unit_codes):
 def ward_figures(unit, *, use_cache=True):
     """Every figure of the ward's page (see the module docstring); cached briefly, and kept only
     while the campaigns' version (campaigns.reads) is the one they were computed under."""
-    from . import reads
-
     ttl = figures_seconds()
     key = _ward_key(unit.pk)
     version = None
@@ -318,7 +316,7 @@ class WardRead:
 def read_ward(unit_code, *, user_id=None, weeks=11):
     """The ward page's read (WardRead), or None when there is no such unit. `user_id`: whose export
     jobs to read (None: nobody's)."""
-    from . import reads, tallies
+    from . import tallies
 
     today = timezone.localdate()
     cutoff = timezone.now() - tallies.MAX_AGE
@@ -335,10 +333,6 @@ def read_ward(unit_code, *, user_id=None, weeks=11):
 
 def ward_from_rows(unit_code, rows):
     """WardRead from the statement's rows (reads.ward_rows): groups ranked, totals summed."""
-    from django.db import connection
-
-    from .models import ExportJob
-
     unit, groups, campaign, workplaces, past, jobs, without_group = None, [], [], [], [], [], 0
     job_fields = ("id", "fmt", "label", "status", "total", "done", "created_at")  # from_db(): the model's order
     for kind, pk, name, text, text2, number, number2, day, day2, registered, active, roster, covered, _s, at in rows:
@@ -400,8 +394,6 @@ def ward_from_rows(unit_code, rows):
 
 
 def _workplace_kind_label(kind):
-    from .models import WorkplaceKind
-
     return WorkplaceKind(kind).label
 
 
@@ -467,7 +459,7 @@ def city_figures(*, use_cache=True):
     ttl = getattr(settings, "CAMPAIGN_CITY_SECONDS", 300)
     found = cache.get("campaigns:city") if use_cache and ttl > 0 else None
     if found is None:
-        from . import reads, tallies
+        from . import tallies
 
         cutoff = timezone.now() - tallies.MAX_AGE
         rows = reads.city_rows(cutoff)

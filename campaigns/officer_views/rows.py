@@ -1,10 +1,15 @@
-"""The ward page's ranked groups table, its rows built here rather than in the template.
+"""The campaign pages' repeated parts, built here rather than in the templates: the ward's groups
+and workplaces, the city's units and map outlines, the countdowns, the export jobs.
 
 A ward has 60 groups or more, and each row has a dozen figures, links and labels: rendered by
 Django's template engine that was about 1.5 ms a row, most of the page's time (format_html per
 cell, a third of it). The markup is the one the template had, with the same translations (the
 msgids are the template's). Every text from the database or a translation goes through escape();
 figures are integers.
+
+Each row's HTML is memoised per process (functools.lru_cache, bounded) by everything it shows and
+the language: the figures are read afresh on every request, and a row is formatted again only when
+one of its values changes. The memos are dropped when settings change (tests: URLconf, languages).
 """
 
 import functools
