@@ -1,6 +1,6 @@
 """The portal's authentication backends: Django's and allauth's, with the read of who is signed in
-(every signed-in request's second query) compiled once and run prepared (smarthp.sql), the count of
-their unread notices with it (`user.unread_notices`, as of the request's start).
+(every signed-in request's second query) compiled once and run prepared (smarthp.sql), with the
+count of their unread notices and their officer roles (as of the request's start).
 
 Sessions name the backend that signed them in; these are the only two the settings list, so every
 session names one of them (sessions signed by Django's or allauth's own classes, before these, end
@@ -17,13 +17,16 @@ from smarthp.sql import Compiled, id_marker
 
 
 def _signed_in(pk):
+    from government.access import signed_in_annotations
     from notices.models import Notice
 
-    # The bell on every signed-in page shows how many notices are unread: counted in the same round
-    # trip (notices.selectors.unread_count reads it from the user).
+    # In the same round trip, what every page of theirs needs: the bell's count of unread notices
+    # (notices.selectors.unread_count) and, for the officer site, their roles and second factor
+    # (government.access).
     unread = Notice.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True).order_by().values("user_id")
     unread = Subquery(unread.annotate(count=Count("pk")).values("count"))
-    return get_user_model()._default_manager.filter(pk=pk).annotate(unread_notices=Coalesce(unread, 0)).order_by()
+    users = get_user_model()._default_manager.filter(pk=pk).order_by()
+    return users.annotate(unread_notices=Coalesce(unread, 0), **signed_in_annotations())
 
 
 _by_id = Compiled(_signed_in, pk=id_marker())

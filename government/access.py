@@ -1,33 +1,22 @@
 """Who may do what on the officer site, from agency memberships.
 
 Every officer page needs the same access facts: the person's active memberships (agency and role)
-and whether they have a TOTP second factor. Reading them from the database costs two queries on
-every request, as much as the rest of a cached page, so `officer_required` keeps them in the
-session for OFFICER_ACCESS_SECONDS (default 60; 0 reads them from the database every time), stamped
-with the user's *access version*: a random number in the shared cache that changes whenever one of
-the user's memberships or authenticators is saved or deleted, or an agency they belong to changes
-(government.signals, and MembershipQuerySet.update()). Facts carrying another version are read again
-from the database, so a revoked role or a removed second factor takes effect on the next request.
-
-The version is read before the database, and changed both at once and again when the transaction
-commits: a request that read the old rows while the change was being written cannot keep them
-under the new number. Writes that bypass models and querysets (raw SQL, bulk_create) must call
-`bump_access(user_id, ...)` themselves; if they forget, the lifetime still bounds the staleness.
+and whether they have a TOTP second factor. They are read with the person at the start of every
+request (citizens.backends adds `signed_in_annotations()` to its one read of who is signed in), so
+they cost no query of their own and are always the rows' own: a revoked role, a deactivated agency
+or a removed second factor takes effect on the next request, with nothing to invalidate. A person
+read otherwise (the API's token, a test's user object) costs one compiled query (`_read`).
 Services check roles against the database again before any write (feedback.officer_access.roles_for).
-A cache that lost the version (emptied, restarted, unreachable) costs the two queries, not a session
-write: facts the rows confirm keep their version (`_adopt`).
 """
 
 import functools
-import time
-import uuid
+import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import BooleanField, Exists, OuterRef
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Aggregate, BooleanField, Exists, OuterRef, Subquery, TextField
+from django.db.models.functions import JSONArray
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -36,9 +25,6 @@ from django.utils.translation import gettext as _
 from smarthp.sql import Compiled, id_marker
 
 from .models import Agency, Membership
-
-SESSION_KEY = "_officer_access"
-DEFAULT_ACCESS_SECONDS = 60
 
 
 def memberships_of(user):
@@ -52,7 +38,7 @@ def memberships_of(user):
 def _active_rows(user):
     from allauth.mfa.models import Authenticator
 
-    columns = [*_columns(Membership), *(f"agency__{name}" for name in _columns(Agency))]
+    columns = _row_columns()
     # Whether the person has a TOTP factor, on every row: one round trip for both facts.
     totp = Exists(Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP))
     return (
@@ -64,7 +50,7 @@ def _active_rows(user):
     )
 
 
-# The read of every officer page whose facts are not kept: compiled once (smarthp.sql).
+# For a person not read through citizens.backends: compiled once (smarthp.sql).
 _active = Compiled(_active_rows, user=id_marker())
 
 
@@ -96,126 +82,56 @@ def _instance(user, membership_values, agency_values):
     return membership
 
 
-# --- Access version -----------------------------------------------------------------------------
-
-
-def access_seconds():
-    return getattr(settings, "OFFICER_ACCESS_SECONDS", DEFAULT_ACCESS_SECONDS)
-
-
-def _version_key(user_id):
-    return f"government:officer-access:{user_id}"
-
-
-def _bump(user_ids):
-    cache.set_many({_version_key(pk): uuid.uuid4().hex for pk in user_ids}, timeout=None)
-
-
-def bump_access(*user_ids):
-    """Make the access facts kept in these users' sessions stale, now and again on commit."""
-    user_ids = {pk for pk in user_ids if pk is not None}
-    if not user_ids:
-        return
-    _bump(user_ids)
-    transaction.on_commit(lambda: _bump(user_ids))
-
-
-def access_version(user_id):
-    """The user's current access version; a new one when the cache has none (first visit, eviction)."""
-    key = _version_key(user_id)
-    version = cache.get(key)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(key, version, timeout=None):
-            # Another request (or a change) got there first: use theirs, so that both agree.
-            version = cache.get(key) or version
-    return version
-
-
-# --- Access facts -------------------------------------------------------------------------------
-
-
-# The session keeps every column of a membership and of its agency (a few short strings), so that
-# the instances rebuilt from it behave exactly like rows read from the database: no deferred field
-# that would quietly cost a query. The values are kept in the order of the model's columns.
-
-
 @functools.cache
 def _columns(model):
     return tuple(field.attname for field in model._meta.concrete_fields)
 
 
-@functools.cache
-def _shape():
-    """The columns the facts were written with: facts from before a change of the models are not used."""
-    return ",".join([*_columns(Membership), "/", *_columns(Agency)])
+# --- Read with the person ---------------------------------------------------------------------
 
 
-def _facts(user, version, memberships, second_factor):
-    return {
-        "user": user.pk,
-        "version": version,
-        "shape": _shape(),
-        "at": int(time.time()),
-        "totp": second_factor,
-        "memberships": [
-            [
-                [getattr(membership, name) for name in _columns(Membership)],
-                [getattr(membership.agency, name) for name in _columns(Agency)],
-            ]
-            for membership in memberships
-        ],
-    }
+class _JSONRows(Aggregate):
+    """The group's values as one JSON array (PostgreSQL's json_agg, SQLite's json_group_array)."""
+
+    function = "JSON_AGG"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
-def _rebuild(user, facts):
-    """Membership instances (with their agencies) from the session's facts, as from the database."""
-    return [_instance(user, membership, agency) for membership, agency in facts["memberships"]]
+def _row_columns():
+    return [*_columns(Membership), *(f"agency__{name}" for name in _columns(Agency))]
 
 
-def _usable(facts, user, version, lifetime):
-    return (
-        isinstance(facts, dict)
-        and facts.get("user") == user.pk
-        and facts.get("version") == version
-        and facts.get("shape") == _shape()
-        and 0 <= time.time() - facts.get("at", 0) < lifetime
-    )
+def signed_in_annotations():
+    """What citizens.backends reads with the signed-in person for the officer site: their active
+    memberships with their agencies (`officer_rows`, a JSON array of each membership's columns then
+    its agency's; NULL for someone with none) and whether they have a TOTP factor (`officer_totp`)."""
+    from allauth.mfa.models import Authenticator
+
+    rows = Membership.objects.active().filter(user_id=OuterRef("pk")).order_by().values("user_id")
+    rows = rows.annotate(rows=_JSONRows(JSONArray(*_row_columns()))).values("rows")
+    totp = Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    return {"officer_rows": Subquery(rows), "officer_totp": Exists(totp)}
+
+
+def _from_signed_in_read(user):
+    """The facts read with the person (signed_in_annotations), or None if they were not."""
+    if not hasattr(user, "officer_totp"):
+        return None
+    rows = user.officer_rows
+    rows = json.loads(rows) if isinstance(rows, str) else rows or []
+    width = len(_columns(Membership))
+    memberships = [_instance(user, row[:width], row[width:]) for row in sorted(rows, key=lambda row: row[0])]
+    return memberships, bool(memberships and user.officer_totp)
 
 
 def officer_access(request):
-    """(active memberships, has a TOTP second factor) of the signed-in user: from the session when
-    still current (see the module docstring), otherwise from the database (then kept)."""
+    """(active memberships with their agencies, has a TOTP second factor) of the signed-in person."""
     user = request.user
-    lifetime = access_seconds()
-    if lifetime <= 0:
-        return _read(user)
-    facts = request.session.get(SESSION_KEY)
-    kept = cache.get(_version_key(user.pk))
-    if kept is not None and _usable(facts, user, kept, lifetime):
-        return _rebuild(user, facts), facts["totp"]
-    if kept is None and _usable(facts, user, facts.get("version") if isinstance(facts, dict) else None, lifetime):
-        adopted = _adopt(user, facts)
-        if adopted is not None:
-            return adopted
-    version = access_version(user.pk)  # before the database, see the module docstring
-    memberships, second_factor = _read(user)
-    request.session[SESSION_KEY] = _facts(user, version, memberships, second_factor)
-    return memberships, second_factor
-
-
-def _adopt(user, facts):
-    """The cache lost the user's access version (evicted, restarted, emptied, unreachable) while
-    their session still holds facts: read the rows, and if the facts say the same, this request has
-    what it needs, the session is not written (three statements on every officer's every request
-    after the cache is emptied) and the facts' version becomes the current one again. If a change
-    set a version meanwhile, `cache.add` keeps it and the next request reads again under it."""
-    memberships, second_factor = _read(user)
-    now = _facts(user, facts["version"], memberships, second_factor)
-    if now["memberships"] != facts["memberships"] or now["totp"] != facts["totp"]:
-        return None
-    cache.add(_version_key(user.pk), facts["version"], timeout=None)
-    return memberships, second_factor
+    found = _from_signed_in_read(user)
+    return found if found is not None else _read(user)
 
 
 def officer_required(view):

@@ -80,18 +80,6 @@ class AgencyKind(models.TextChoices):
     HOTLINE = "hotline", _("Trung tâm 1022")
 
 
-class AgencyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        # As MembershipQuerySet.update(): switching agencies off in bulk closes the officer site to
-        # their members at once.
-        from .access import bump_access
-
-        user_ids = set(Membership.objects.filter(agency__in=self).values_list("user_id", flat=True))
-        updated = super().update(**kwargs)
-        bump_access(*user_ids)
-        return updated
-
-
 class Agency(models.Model):
     """An agency that handles reports and dossiers. `unit` is empty for city-wide agencies."""
 
@@ -113,7 +101,6 @@ class Agency(models.Model):
     # Some agencies publish an officer's answer only after a leader approves it.
     answers_need_approval = models.BooleanField(_("trả lời phải được lãnh đạo duyệt"), default=True)
 
-    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -137,16 +124,6 @@ class Role(models.TextChoices):
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, agency__is_active=True)
-
-    def update(self, **kwargs):
-        # A bulk change of roles (say, every membership of a person switched off) sends no signal:
-        # make the access facts in those people's sessions stale here (government.access).
-        from .access import bump_access
-
-        user_ids = set(self.values_list("user_id", flat=True))
-        updated = super().update(**kwargs)
-        bump_access(*user_ids)
-        return updated
 
 
 class Membership(models.Model):
