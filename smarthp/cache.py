@@ -1,7 +1,7 @@
 """The portal's cache backends: a Redis outage costs speed, never a page.
 
 Everything the portal keeps in its cache can be rebuilt: sessions are written through to the
-database (cached_db), the page caches and the officer access versions are recomputed on a miss.
+database (cached_db), the page caches are recomputed on a miss.
 So when Redis is unreachable, `RedisCache` answers every call as a miss or a no-op (get -> default,
 get_many -> {}, set -> nothing, add -> False, incr -> ValueError as for a missing key, delete ->
 False) instead of raising, and pages are served from the database meanwhile:

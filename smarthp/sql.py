@@ -6,8 +6,8 @@ each shape is built once through the ORM with markers standing for the values, a
 its own values in their place. Only SQL is kept: the rows are read afresh on every run.
 
 - `Statement`: one compiled query and its slots (the lists of publicservices build one per shape);
-- `Compiled`: a query of a fixed shape, compiled on first use per database (the home page's reads,
-  the officer access facts, the bell's count);
+- `Compiled`: a query of a fixed shape, compiled on first use per database (the session, the
+  signed-in person, the home page's reads);
 - `prepared_cursor()`: on PostgreSQL, both run prepared, planned once per connection.
 """
 

@@ -389,8 +389,8 @@ class TestPageCache:
         signed_in(client, w.officer)
         queue = reverse("feedback_officer:queue")
         assert report.code in client.get(queue).content.decode()
-        # The session and the user; access facts from the session (government.access), the page
-        # and the generations from the cache.
+        # The session and the user with their roles (government.access); the page and the
+        # generations from the cache.
         with django_assert_max_num_queries(2):
             assert report.code in client.get(queue).content.decode()
         services.accept_report(report_id=report.pk, actor=w.officer2, expected_version=0)

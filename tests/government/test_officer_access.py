@@ -27,7 +27,7 @@ def officer(officer):
 
 @pytest.fixture
 def signed_in(client, officer):
-    """The officer's browser, after a first visit that kept the access facts in its session."""
+    """The officer's browser, after a first visit."""
     client.force_login(officer)
     assert client.get(URL).status_code == 200
     return client
