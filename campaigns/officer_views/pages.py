@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from citizens.phones import display_phone
 from smarthp.layout import drawn
@@ -14,10 +15,10 @@ from smarthp.layout import drawn
 from .. import drawing, exports, figures, services
 from ..access import campaign_required, check_access, unit_for
 from ..models import ExportKind, ExportLog
-from .rows import Labels, escape, index_url, jobs_section, rate_cell, unit_links
 from .rows import city_rows as render_city_rows
 from .rows import city_shapes as render_city_shapes
 from .rows import countdown as render_countdown
+from .rows import escape, index_url, jobs_section, labels_for, rate_cell, unit_links
 from .rows import group_rows as render_group_rows
 from .rows import workplace_rows as render_workplace_rows
 
@@ -59,7 +60,7 @@ def ward(request, code):
         raise Http404
     data = found.figures
     links = unit_links(code)
-    labels = Labels()
+    labels = labels_for(get_language())
     totals = data.totals
     campaign = data.campaign or {}
     staff_countdown = render_countdown(data.staff_countdown)
@@ -140,7 +141,7 @@ def city(request):
         has_map=bool(city_map),
         fill_smartphone_households=totals["smartphone_households"],
         fill_covered=totals["covered"],
-        fill_rate=mark_safe(rate_cell(totals["rate"], "", Labels())),  # noqa: S308 - escaped there
+        fill_rate=mark_safe(rate_cell(totals["rate"], "", labels_for(get_language()))),  # noqa: S308 - escaped there
         fill_registered=totals["registered"],
         fill_at=timezone.localtime(computed_at).strftime("%H:%M"),
         fill_map_width=city_map["width"] if city_map else "",
