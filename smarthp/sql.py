@@ -136,10 +136,18 @@ class Statement:
             cursor.execute(sql, self.params(values, on))
             return cursor.fetchall()
 
-    def rows(self, values, *, datetimes=(), booleans=()):
+    def rows(self, values, *, datetimes=(), booleans=(), binary=False):
         """The rows as dicts by column alias (the ORM's `.values()` names), datetimes made aware
-        and booleans made bool as the ORM's converters do (SQLite gives text and integers)."""
+        and booleans made bool as the ORM's converters do (SQLite gives text and integers).
+
+        `binary`: PostgreSQL answers in binary, which psycopg reads in C (a timestamptz in text goes
+        through Django's loader in Python, 3 µs each); not for JSON columns, which Django reads as
+        text."""
         with prepared_cursor() as cursor:
+            if binary and connection.vendor == "postgresql":
+                from psycopg.pq import Format
+
+                cursor.cursor.format = Format.BINARY
             cursor.execute(self.sql, self.params(values))
             names = [column[0] for column in cursor.description]
             found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
