@@ -153,7 +153,7 @@ def outlines():
     global _outlines
     # The boundaries' version as government.geo reads it for its map index: at most once a second
     # per process (a query on every city page before), at once in the process that imported them.
-    version = geo._current_version()
+    version = geo.current_version()
     found = _outlines
     if found is not None and found[0] == version:
         return found[1]

@@ -76,7 +76,9 @@ def _build(version):
     )
 
 
-def _current_version():
+def current_version():
+    """The boundaries' GeoDataVersion, read from the database at most once every
+    VERSION_CHECK_SECONDS in this process (and at once after forget_version())."""
     global _version_read
     now = time.monotonic()
     read_at, version = _version_read
@@ -94,7 +96,7 @@ def forget_version():
 
 def _current_index():
     global _index
-    version = _current_version()
+    version = current_version()
     index = _index
     if index is None or index.version != version:
         with _lock:
