@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 
 from government import geo
 from government.models import AdministrativeUnit, Agency, AgencyKind
+from smarthp.sql import prepared_cursor
 from smarthp.text import search_key
 
 from .models import Place
@@ -86,14 +87,12 @@ def nearest(*, lat, lng, kind=None, radius_km=DEFAULT_RADIUS_KM, limit=DEFAULT_L
 
 
 def _nearest_within(lat, lng, kind, radius_km, limit):
-    from django.db import connection
-
     south, north, west, east = bounding_box(lat, lng, radius_km)
     # Flat-earth squared distance in degrees of latitude: x scaled by cos(lat) of the centre.
     scale = math.cos(math.radians(lat)) ** 2
     params = [south, north, west, east] + ([str(kind)] if kind else [])
     params += [lat, lat, lng, lng, scale, limit * CANDIDATE_FACTOR + 5]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection (smarthp.sql)
         cursor.execute(NEAR_SQL.format(kind=" AND p.kind = %s" if kind else ""), params)
         rows = [dict(zip(NEAR_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
     found = []
