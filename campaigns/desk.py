@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from government.desk import Item, Link, Section
 from government.models import Role
+from smarthp.links import url
 
 from .access import access_of
 
@@ -51,5 +52,5 @@ def sections(request, memberships):
 def nav(request, memberships):
     access = access_of(memberships)
     if access.ward_units or access.leader_units or access.is_city:
-        return [Link(_("Chiến dịch"), reverse("campaigns_officer:index"))]
+        return [Link(_("Chiến dịch"), url("campaigns_officer:index"))]
     return []

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from government.desk import Item, Link, Section
 from government.models import Role
+from smarthp.links import url
 
 from . import deadlines, officer_pagecache
 from .models import Answer, AnswerStatus, Report, ReportStatus
@@ -159,15 +160,15 @@ def nav(request, memberships):
     roles = roles_for(request.user, memberships)
     links = []
     if roles.handling_agency_ids:
-        links.append(Link(_("Phản ánh của cơ quan"), reverse("feedback_officer:queue")))
+        links.append(Link(_("Phản ánh của cơ quan"), url("feedback_officer:queue")))
     if roles.is_operator:
         links += [
             # Short labels: an operator has six links, and the bar must stay short on a phone.
-            Link(_("Chờ phân loại"), reverse("feedback_officer:triage")),
-            Link(_("Toàn thành phố"), reverse("feedback_officer:board")),
-            Link(_("Nhập phản ánh"), reverse("feedback_officer:intake")),
-            Link(_("Tra cứu người gọi"), reverse("feedback_officer:lookup")),
+            Link(_("Chờ phân loại"), url("feedback_officer:triage")),
+            Link(_("Toàn thành phố"), url("feedback_officer:board")),
+            Link(_("Nhập phản ánh"), url("feedback_officer:intake")),
+            Link(_("Tra cứu người gọi"), url("feedback_officer:lookup")),
         ]
     if roles.works_pakn:
-        links.append(Link(_("Thống kê"), reverse("feedback_officer:stats")))
+        links.append(Link(_("Thống kê"), url("feedback_officer:stats")))
     return links

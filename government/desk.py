@@ -15,8 +15,9 @@ nobody lands on an empty page; it disappears by itself once an app registers for
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from smarthp.links import url
 
 from .models import Role
 
@@ -115,7 +116,7 @@ def waiting_roles(memberships):
 def nav_for(request, memberships):
     """The navigation bar: the desk, then each app's links. The link whose URL is the longest start
     of the current path is the current one (a report's page sits under the queue)."""
-    links = [Link(_("Tổng quan"), reverse("government:officer_home"), exact=True)]
+    links = [Link(_("Tổng quan"), url("government:officer_home"), exact=True)]
     for contribution in _serving(memberships):
         if contribution.nav is not None:
             links.extend(contribution.nav(request, memberships))

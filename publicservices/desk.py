@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from government.desk import Item, Link, Section
 from government.models import Role
+from smarthp.links import url
 from smarthp.sql import Compiled, aware, id_marker, moment_marker
 
 from .models import RUNNING, Dossier, DossierEvent, DossierStatus, EventKind
@@ -71,9 +72,9 @@ def sections(request, memberships):
 def nav(request, memberships):
     links = []
     if handling_agency_ids(memberships):
-        links.append(Link(_("Hồ sơ dịch vụ công"), reverse("publicservices_officer:queue")))
+        links.append(Link(_("Hồ sơ dịch vụ công"), url("publicservices_officer:queue")))
     if led_agency_ids(memberships):
-        links.append(Link(_("Số liệu DVC"), reverse("publicservices_officer:figures")))
+        links.append(Link(_("Số liệu DVC"), url("publicservices_officer:figures")))
     return links
 
 

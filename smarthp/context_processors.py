@@ -1,9 +1,11 @@
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .links import url
 
 # The four sections of the city app, in the order citizens know them. Icons are SVG paths so the
 # page needs no icon font.
@@ -39,26 +41,19 @@ SECTIONS = [
 ]
 
 
-_URLS = {}
 _NAVS = {}
 
 
 @receiver(setting_changed)
-def _forget_urls(**kwargs):
-    _URLS.clear()  # tests change the URLconf (or what it includes) through settings
-    _NAVS.clear()
+def _forget_navs(**kwargs):
+    _NAVS.clear()  # tests change the URLconf (or what it includes) through settings
 
 
 def _url(name):
-    # Reversed once per URLconf, script prefix and language (not on every page: six reverse() calls
-    # cost as much as a row of the report feed).
-    key = (name, get_urlconf(), get_script_prefix(), get_language())
-    if key not in _URLS:
-        try:
-            _URLS[key] = reverse(name)
-        except NoReverseMatch:
-            _URLS[key] = None  # the section is not open yet: shown, but not as a dead link
-    return _URLS[key]
+    try:
+        return url(name)  # once per URLconf, script prefix and language (smarthp.links)
+    except NoReverseMatch:
+        return None  # the section is not open yet: shown, but not as a dead link
 
 
 def _bottom_nav(request, sections, profile_url):

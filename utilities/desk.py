@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from government.desk import Item, Link, Section
 from government.models import Role
+from smarthp.links import url
 
 from .models import PlaceReport, PlaceReportStatus
 
@@ -36,4 +37,4 @@ def sections(request, memberships):
 def nav(request, memberships):
     if not any(membership.role == Role.EDITOR for membership in memberships):
         return []
-    return [Link(_("Địa điểm"), reverse("utilities_officer:index"))]
+    return [Link(_("Địa điểm"), url("utilities_officer:index"))]
