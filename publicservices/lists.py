@@ -208,10 +208,11 @@ def catalogue_rows(*, key="", field_id=None, level="", agency_id=None, online=Fa
 
 
 @functools.cache
-def _catalogue_sql(vendor, shape):
-    """(rows, count) compiled for the filters named in `shape`. With a search, the rows carry the
-    count (`total`, a window over the matches): the search's LIKE then reads the procedures once,
-    not once to count and again to list."""
+def _catalogue_sql(vendor, shape, size, offset=False):
+    """(rows, count) compiled for the filters named in `shape`, `size` rows at most (written into
+    the SQL, as the queue's: _queue_sql), from the first or (`offset`) from a given one. With a
+    search, the rows carry the count (`total`, a window over the matches): the search's LIKE then
+    reads the procedures once, not once to count and again to list."""
     markers = {"key": text_marker("key"), "field": id_marker(0), "level": text_marker("level"), "agency": id_marker(1)}
     markers = {name: marker for name, marker in markers.items() if name in shape}
     rows = catalogue_rows(
@@ -225,7 +226,8 @@ def _catalogue_sql(vendor, shape):
     counted = f"SELECT COUNT(*) FROM ({sql}) subquery"  # noqa: S608 - the ORM's SQL, values bound
     total = Window(Count("pk")) if "key" in shape else RawSQL(counted, params)  # noqa: S611 - the same
     listed = rows.annotate(total=total).values(*PROCEDURE_FIELDS, "total")
-    listed = Statement.of(listed, markers, tail=" LIMIT %s OFFSET %s", tail_names=("limit", "offset"))
+    tail, tail_names = (f" LIMIT {int(size)} OFFSET %s", ("offset",)) if offset else (f" LIMIT {int(size)}", ())
+    listed = Statement.of(listed, markers, tail=tail, tail_names=tail_names)
     return listed, Statement(counted, params, markers)
 
 
@@ -241,7 +243,8 @@ class CatalogueRows:
         key = search_key(query) if query else ""
         self.values = {"key": like(key), "field": field_id, "level": level, "agency": agency_id}
         shape = frozenset(name for name, value in self.values.items() if value not in ("", None))
-        self.listed, self.counted = _catalogue_sql(connection.vendor, shape | ({"online"} if online else set()))
+        self.shape = (connection.vendor, shape | ({"online"} if online else set()))
+        self.counted = _catalogue_sql(*self.shape, PAGE_SIZE)[1]
         self.read = None  # (start, rows) of the page read with the count
         self.total = None
         try:
@@ -265,7 +268,8 @@ class CatalogueRows:
         return self._rows(start, stop - start)
 
     def _rows(self, start, size):
-        rows = self.listed.rows({**self.values, "limit": size, "offset": start}, booleans=BOOLEANS)
+        listed = _catalogue_sql(*self.shape, size, offset=bool(start))[0]
+        rows = listed.rows({**self.values, "offset": start}, booleans=BOOLEANS)
         for row in rows:
             self.total = row.pop("total")
         return rows
@@ -349,15 +353,17 @@ def read_cursor(text):
 
 
 @functools.cache
-def _queue_sql(vendor, statuses, order, overdue_only, agencies, read="first"):
+def _queue_sql(vendor, statuses, order, overdue_only, agencies, read, size, cap):
     """(rows with their capped count, the capped count alone) compiled for a tab, with or without
     the overdue filter, for this many agencies, and for how the page is read: `first` rows,
     `after` / `before` a keyset cursor, or from an `offset`. The rows carry the count (`total`, a
     subquery run once): one query, where the count alone is needed only for a page past the last
-    one."""
+    one. `size` rows at most, counted up to `cap`: numbers of the code, written into the SQL, so
+    that PostgreSQL can plan the statement once (with a LIMIT it does not know it guesses a tenth of
+    the rows, and plans again for every run)."""
     ids = [id_marker(number) for number in range(agencies)]
     markers = {f"agency{number}": marker for number, marker in enumerate(ids)}
-    markers["cap"] = id_marker(agencies)
+    size, cap = int(size), int(cap)
     if overdue_only:
         markers["now"] = moment_marker()
     cursor = {}
@@ -366,20 +372,20 @@ def _queue_sql(vendor, statuses, order, overdue_only, agencies, read="first"):
         cursor = {read: (markers["cursor_at"], markers["cursor_pk"])}
     rows, counted = queue_querysets(ids, statuses, order, markers.get("now"), **cursor)
     sql, params = counted.query.sql_with_params()
-    capped = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) subquery"  # noqa: S608 - the ORM's SQL, values bound
-    count_params = (*params, markers["cap"])
-    tail, tail_names = " LIMIT %s", ("limit",)
+    capped = f"SELECT COUNT(*) FROM ({sql} LIMIT {cap}) subquery"  # noqa: S608 - the ORM's SQL, values bound
+    count_params = params
+    tail = f" LIMIT {size}"
     if read == "offset":
         # The page's ids first, then their names: the subqueries of the select list would otherwise
         # run for every row OFFSET skips (page 100 of a tab: 3,000 rows, 25 ms).
-        markers["limit"], markers["offset"] = id_marker(agencies + 2), id_marker(agencies + 3)
+        markers["offset"] = id_marker(agencies + 3)
         ordered, ordered_params = counted.order_by(order, "pk").query.sql_with_params()
-        page = RawSQL(f"{ordered} LIMIT %s OFFSET %s", (*ordered_params, markers["limit"], markers["offset"]))  # noqa: S611 - the ORM's SQL, values bound
+        page = RawSQL(f"{ordered} LIMIT {size} OFFSET %s", (*ordered_params, markers["offset"]))  # noqa: S611 - the ORM's SQL, values bound
         rows = queue_values(Dossier.objects.filter(pk__in=page).order_by(order, "pk"))
-        tail, tail_names = "", ()
+        tail = ""
     listed = rows.annotate(total=RawSQL(capped, count_params))  # noqa: S611 - the ORM's SQL, values bound
-    listed = Statement.of(listed, markers, tail=tail, tail_names=tail_names)
-    counting = {name: marker for name, marker in markers.items() if name in ("cap", "now") or name.startswith("agency")}
+    listed = Statement.of(listed, markers, tail=tail)
+    counting = {name: marker for name, marker in markers.items() if name == "now" or name.startswith("agency")}
     return listed, Statement(capped, count_params, counting)
 
 
@@ -405,10 +411,9 @@ class QueueRows:
         # does for an empty IN, no query.
         self.empty = not statuses
 
-    @property
-    def listed(self):
-        """The compiled statement of this queue's pages by number (one per shape, not per request)."""
-        return _queue_sql(*self._shape, "first")[0]
+    def statement(self, read, size, cap):
+        """The compiled statement of this queue's pages read so (one per shape, not per request)."""
+        return _queue_sql(*self._shape, read, size, cap)[0]
 
     def page(self, start, size, cap):
         """(queue_rows() of `size` rows from `start`, how many there are counting no further than `cap`)."""
@@ -426,8 +431,8 @@ class QueueRows:
     def _read(self, read, values, size, cap):
         if self.empty:
             return [], 0
-        listed, capped = _queue_sql(*self._shape, read)
-        values = {**self.values, **values, "limit": size, "cap": cap}
+        listed, capped = _queue_sql(*self._shape, read, size, cap)
+        values = {**self.values, **values}
         rows = _rows(listed, values)
         if not rows:  # past the last page, or none at all
             return [], 0 if values.get("offset") == 0 else capped.value(values)
