@@ -166,6 +166,13 @@ def test_both_reads_give_what_the_orm_gives(read, officer, agency, make_user):
         has_totp = Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
         assert second_factor is (has_totp and bool(expected))
         assert all(m.user_id == person.pk and m.agency_id == m.agency.pk for m in memberships)
+        # Every column, of the membership and of its agency, as the ORM gives it (a type JSON does
+        # not carry, such as a date, would show here).
+        for got, want in zip(memberships, expected, strict=True):
+            for model_object, orm_object in ((got, want), (got.agency, want.agency)):
+                for field in type(orm_object)._meta.concrete_fields:
+                    assert getattr(model_object, field.attname) == getattr(orm_object, field.attname), field.name
+                    assert type(getattr(model_object, field.attname)) is type(getattr(orm_object, field.attname))
     assert len(read(officer)[0]) == 2 and read(officer)[1] is True
     assert read(citizen) == ([], False)
     Authenticator.objects.filter(user=officer).delete()
