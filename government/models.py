@@ -101,7 +101,6 @@ class Agency(models.Model):
     # Some agencies publish an officer's answer only after a leader approves it.
     answers_need_approval = models.BooleanField(_("trả lời phải được lãnh đạo duyệt"), default=True)
 
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("cơ quan")
