@@ -116,3 +116,17 @@ def test_signing_in_through_allauth_keeps_working(client, alice):
     assert response.status_code == 302
     assert client.session[BACKEND_SESSION_KEY] in settings.AUTHENTICATION_BACKENDS
     assert client.get(reverse("citizens:profile")).wsgi_request.user == alice
+
+
+def test_a_session_of_a_backend_no_longer_listed_is_signed_out_not_an_error(client, alice):
+    """Sessions signed in before citizens.backends name Django's own backend: their holders sign in
+    again, as Django treats any backend the settings no longer list."""
+    client.force_login(alice)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+
+    response = client.get(reverse("citizens:profile"))
+
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    assert not response.wsgi_request.user.is_authenticated
