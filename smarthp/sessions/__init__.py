@@ -12,19 +12,20 @@ from smarthp.sql import Compiled, moment_marker, text_marker
 
 
 def _live(key, now):
-    return Session.objects.filter(session_key=key, expire_date__gt=now).values_list("session_data")
+    return Session.objects.filter(session_key=key, expire_date__gt=now).order_by()
 
 
-_live_data = Compiled(_live, key=text_marker("key"), now=moment_marker())
+_live_row = Compiled(_live, key=text_marker("key"), now=moment_marker())
 
 
 class CompiledRead:
-    """Replaces the engines' `_get_session_from_db` (Django's ORM read of the same row)."""
+    """Replaces the engines' `_get_session_from_db` (Django's ORM read of the same row, whole:
+    cached_db keeps a session in the cache until its `expire_date`)."""
 
     def _get_session_from_db(self):
         key = self.session_key
-        found = _live_data.run(key=key, now=timezone.now()) if key else []
+        found = _live_row.instances(key=key, now=timezone.now()) if key else []
         if not found:
             self._session_key = None
             return None
-        return self.model(session_key=key, session_data=found[0][0])
+        return found[0]

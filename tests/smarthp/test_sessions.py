@@ -70,6 +70,21 @@ def test_the_same_data_as_djangos_own_engine(store):
     assert store(key).load() == django_db.SessionStore(key).load()
 
 
+def test_the_row_read_carries_its_expiry(store):
+    """cached_db keeps a session read from the database in the cache until its expire_date: the
+    row read must carry it, or a session would outlive its expiry there."""
+    session = store()
+    session.set_expiry(300)
+    session["answer"] = 42
+    session.save()
+
+    row = store(session.session_key)._get_session_from_db()
+
+    assert row.expire_date == Session.objects.get(pk=session.session_key).expire_date
+    assert timezone.is_aware(row.expire_date)
+    assert 290 <= store(session.session_key).get_expiry_age(expiry=row.expire_date) <= 300
+
+
 @pytest.mark.parametrize("backend", [ModelBackend, AuthenticationBackend])
 def test_get_user_gives_the_row_as_the_orm_gives_it(backend, alice):
     get_user_model().objects.filter(pk=alice.pk).update(last_login=timezone.now(), full_name="Alice Hoà")
