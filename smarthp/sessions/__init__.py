@@ -5,6 +5,7 @@ about as much as the bare one-query page itself (benchmarks/README, "the floor")
 rows, same expiry rule as Django's: `SESSION_ENGINE = "smarthp.sessions.db"` or `".cached_db"`.
 """
 
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -16,11 +17,17 @@ def _live(key, now):
 
 
 _live_row = Compiled(_live, key=text_marker("key"), now=moment_marker())
+_KEY_CHARS = frozenset(VALID_KEY_CHARS)
 
 
 class CompiledRead:
     """Replaces the engines' `_get_session_from_db` (Django's ORM read of the same row, whole:
     cached_db keeps a session in the cache until its `expire_date`)."""
+
+    def _validate_session_key(self, key):
+        # A key as Django makes them (32 of VALID_KEY_CHARS; the column holds 40): anything else in
+        # a cookie is no session, and never reaches the database (a NUL byte there was a 500).
+        return bool(key) and 8 <= len(key) <= 40 and not set(key) - _KEY_CHARS
 
     def _get_session_from_db(self):
         key = self.session_key

@@ -145,3 +145,18 @@ def test_a_session_of_a_backend_no_longer_listed_is_signed_out_not_an_error(clie
 
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
     assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.parametrize("cookie", ["abc\x00defghijkl", "x" * 5000, "' OR 1=1 --xxxxxxx", "ü" * 40, "ABCDEFGH12"])
+def test_a_cookie_that_is_no_session_key_is_no_session(client, cookie):
+    """Never a query for it (on PostgreSQL a NUL byte in the key was a 500), and the page as for a visitor."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("citizens:profile"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    assert not any("django_session" in query["sql"] for query in queries)
+
+
+def test_a_key_as_django_makes_them_is_read(store):
+    key = saved(store, answer=1)
+    assert len(key) == 32 and store(key).session_key == key and store(key)["answer"] == 1
