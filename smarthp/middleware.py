@@ -83,11 +83,13 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class RefuseNulInQueryMiddleware:
-    """A NUL character in the query string is a 400 for every page and API, before any view reads it.
+class RefuseNulMiddleware:
+    """A NUL character in the address (its path or its query string) is a 400 for every page and
+    API, before any view reads it.
 
-    PostgreSQL text cannot hold NUL: a view that filters on such a parameter would fail inside the
-    database (a 500) where SQLite quietly finds nothing. No real link carries one.
+    PostgreSQL text cannot hold NUL: a view that looks up a code from the path or filters on a
+    parameter would fail inside the database (a 500) where SQLite quietly finds nothing. No real
+    link carries one.
     """
 
     def __init__(self, get_response):
@@ -96,11 +98,12 @@ class RefuseNulInQueryMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         decoded = (value for _, values in request.GET.lists() for value in values)
-        if "\x00" in query or "%00" in query or any("\x00" in value for value in decoded):
+        in_path = "\x00" in request.path
+        if in_path or "\x00" in query or "%00" in query or any("\x00" in value for value in decoded):
             # Answered here, one line in the log: a bot's garbage is not worth a traceback.
             from .views import bad_request
 
-            log.info("refused a NUL in the query string of %s", request.path)
+            log.info("refused a NUL in the %s of %r", "path" if in_path else "query string", request.path)
             return bad_request(request, None)
         return self.get_response(request)
 

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "smarthp.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "smarthp.middleware.RefuseNulInQueryMiddleware",
+    "smarthp.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -102,6 +102,6 @@ def page_not_found(request, exception):
 
 
 def bad_request(request, exception):
-    """handler400 (e.g. smarthp.middleware.RefuseNulInQueryMiddleware)."""
+    """handler400 (e.g. smarthp.middleware.RefuseNulMiddleware)."""
     answer = _api_error(request, 400, "invalid", _("Yêu cầu không hợp lệ"))
     return answer or defaults.bad_request(request, exception)

@@ -1,4 +1,5 @@
-"""A NUL in the query string is refused before any view reads it (PostgreSQL text cannot hold one)."""
+"""A NUL in the address (path or query string) is refused before any view reads it (PostgreSQL
+text cannot hold one)."""
 
 import pytest
 
@@ -9,6 +10,23 @@ import pytest
 )
 def test_a_nul_in_the_query_is_a_400(client, url):
     assert client.get(url).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dich-vu-cong/thu-tuc/ab%00cd/",
+        "/dich-vu-cong/ho-so/ab%00cd/",
+        "/tin-tuc/phuong/ab%00cd/rss/",
+        "/api/v1/dich-vu-cong/tra-cuu/ab%00cd/",
+    ],
+)
+def test_a_nul_in_the_path_is_a_400(client, url):
+    """Codes read from the path went to PostgreSQL as they were: a 500 there."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json" if url.startswith("/api/") else "text/html")
 
 
 @pytest.mark.django_db
