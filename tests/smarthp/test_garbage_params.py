@@ -297,3 +297,29 @@ def test_nearby_with_letters_for_the_category_is_an_empty_list(client, pages):
 
     assert response.status_code == 200
     assert response.json() == {"reports": []}
+
+
+@pytest.mark.django_db
+def test_no_address_answers_5xx_to_a_nul_in_its_path(client, settings):
+    """Every view whose path takes text (a code, a slug, a ward) with a NUL in it: never a 5xx
+    (PostgreSQL cannot compare text with one; here `refuse_nul_like_postgresql` stands in)."""
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    answered = {}
+    with connection.execute_wrapper(refuse_nul_like_postgresql):
+        for full_name, pattern in views_to_walk():
+            converters = pattern.pattern.converters
+            texts = {
+                name
+                for name, converter in converters.items()
+                if type(converter).__name__ in ("StringConverter", "SlugConverter", "PathConverter")
+            }
+            if not texts:
+                continue
+            path = path_of(full_name, pattern, dict.fromkeys(texts, "ab\x00cd"))
+            if path is None:
+                continue
+            answered[path] = client.get(path).status_code
+
+    assert "/dich-vu-cong/thu-tuc/ab%00cd/" in answered and len(answered) > 20
+    assert not {path: status for path, status in answered.items() if status >= 500}
