@@ -48,8 +48,9 @@ def _save(rows):
         Tally.objects.bulk_create(rows, update_conflicts=True, unique_fields=["unit", "key"], update_fields=FIELDS)
 
 
-def refresh_groups(unit_code, group_ids):
-    """Recount these groups of the unit (None in `group_ids`: its residents who named no group)."""
+def refresh_groups(unit_code, group_ids, *, total=True):
+    """Recount these groups of the unit (None in `group_ids`: its residents who named no group),
+    then its total (refresh_total) unless the caller sums it itself (`total=False`)."""
     group_ids = set(group_ids)
     ids = {pk for pk in group_ids if pk}
     wanted = Q(residential_group_id__in=ids)
@@ -76,7 +77,8 @@ def refresh_groups(unit_code, group_ids):
             )
         )
     _save(rows)
-    refresh_total(unit_code)
+    if total:
+        refresh_total(unit_code)
 
 
 def refresh_total(unit_code):
@@ -148,7 +150,7 @@ def refresh_unit(unit_code):
     groups = list(ResidentialGroup.objects.filter(unit_id=unit_code).values_list("pk", flat=True))
     places = list(Workplace.objects.filter(unit_id=unit_code).values_list("pk", "unit_id", "name_key"))
     with transaction.atomic():
-        refresh_groups(unit_code, [*groups, None])
+        refresh_groups(unit_code, [*groups, None], total=False)  # summed below, once stale rows are gone
         refresh_workplaces(places)
         keep = {group_key(pk) for pk in groups} | {NO_GROUP} | {workplace_key(pk) for pk, *_ in places}
         keep |= {HELPERS_COUNTED, TOTAL}

@@ -10,23 +10,19 @@ once: the person signs in again).
 from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from smarthp.sql import Compiled, id_marker
 
 
 def _signed_in(pk):
-    from government.access import signed_in_annotations
-    from notices.models import Notice
+    from government import access
+    from notices import selectors as notices
 
     # In the same round trip, what every page of theirs needs: the bell's count of unread notices
     # (notices.selectors.unread_count) and, for the officer site, their roles and second factor
     # (government.access).
-    unread = Notice.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True).order_by().values("user_id")
-    unread = Subquery(unread.annotate(count=Count("pk")).values("count"))
     users = get_user_model()._default_manager.filter(pk=pk).order_by()
-    return users.annotate(unread_notices=Coalesce(unread, 0), **signed_in_annotations())
+    return users.annotate(**notices.signed_in_annotations(), **access.signed_in_annotations())
 
 
 _by_id = Compiled(_signed_in, pk=id_marker())

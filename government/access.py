@@ -13,6 +13,7 @@ import functools
 import json
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Aggregate, BooleanField, Exists, OuterRef, Subquery, TextField
@@ -33,35 +34,6 @@ def memberships_of(user):
         return Membership.objects.none()
     # Not agency__unit: nothing on the officer site shows it, and a ward's boundary is heavy.
     return Membership.objects.active().filter(user=user).select_related("agency")
-
-
-def _active_rows(user):
-    from allauth.mfa.models import Authenticator
-
-    columns = _row_columns()
-    # Whether the person has a TOTP factor, on every row: one round trip for both facts.
-    totp = Exists(Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP))
-    return (
-        Membership.objects.active()
-        .filter(user_id=user)
-        .annotate(totp=totp)
-        .order_by("pk")
-        .values_list(*columns, "totp")
-    )
-
-
-# For a person not read through citizens.backends: compiled once (smarthp.sql).
-_active = Compiled(_active_rows, user=id_marker())
-
-
-def _read(user):
-    """(active memberships with their agencies, has a TOTP factor) from the database, in one query
-    compiled once: memberships_of() and allauth.mfa's TOTP authenticator. Without an active
-    membership the second factor does not matter (the officer site is a 404) and reads as False."""
-    width = len(_columns(Membership))
-    rows = _active.run(user=user.pk)
-    memberships = [_instance(user, row[:width], row[width:-1]) for row in rows]
-    return memberships, bool(rows and rows[0][-1])
 
 
 @functools.cache
@@ -100,10 +72,6 @@ class _JSONRows(Aggregate):
         return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
-def _row_columns():
-    return [*_columns(Membership), *(f"agency__{name}" for name in _columns(Agency))]
-
-
 def signed_in_annotations():
     """What citizens.backends reads with the signed-in person for the officer site: their active
     memberships with their agencies (`officer_rows`, a JSON array of each membership's columns then
@@ -111,27 +79,44 @@ def signed_in_annotations():
     from allauth.mfa.models import Authenticator
 
     rows = Membership.objects.active().filter(user_id=OuterRef("pk")).order_by().values("user_id")
-    rows = rows.annotate(rows=_JSONRows(JSONArray(*_row_columns()))).values("rows")
+    columns = [*_columns(Membership), *(f"agency__{name}" for name in _columns(Agency))]
+    rows = rows.annotate(rows=_JSONRows(JSONArray(*columns))).values("rows")
     totp = Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
     return {"officer_rows": Subquery(rows), "officer_totp": Exists(totp)}
 
 
-def _from_signed_in_read(user):
-    """The facts read with the person (signed_in_annotations), or None if they were not."""
-    if not hasattr(user, "officer_totp"):
-        return None
-    rows = user.officer_rows
+def _facts(user, rows, totp):
+    """(Membership instances with their agencies, has a TOTP factor) from signed_in_annotations()'s
+    two values. Without an active membership the second factor does not matter (the officer site is
+    a 404) and reads as False."""
     rows = json.loads(rows) if isinstance(rows, str) else rows or []
     width = len(_columns(Membership))
     memberships = [_instance(user, row[:width], row[width:]) for row in sorted(rows, key=lambda row: row[0])]
-    return memberships, bool(memberships and user.officer_totp)
+    return memberships, bool(memberships and totp)
+
+
+def _alone(user):
+    users = get_user_model()._default_manager.filter(pk=user).order_by()
+    return users.annotate(**signed_in_annotations()).values_list("officer_rows", "officer_totp")
+
+
+# For a person not read through citizens.backends: the same subqueries, compiled once (smarthp.sql).
+_read_alone = Compiled(_alone, user=id_marker())
+
+
+def _read(user):
+    """The facts of `user` from the database, in one query."""
+    found = _read_alone.run(user=user.pk)
+    return _facts(user, *(found[0] if found else (None, False)))
 
 
 def officer_access(request):
-    """(active memberships with their agencies, has a TOTP second factor) of the signed-in person."""
+    """(active memberships with their agencies, has a TOTP second factor) of the signed-in person:
+    as read with them (citizens.backends), else from the database."""
     user = request.user
-    found = _from_signed_in_read(user)
-    return found if found is not None else _read(user)
+    if hasattr(user, "officer_totp"):
+        return _facts(user, user.officer_rows, user.officer_totp)
+    return _read(user)
 
 
 def officer_required(view):

@@ -2,7 +2,8 @@
 
 import contextlib
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from smarthp.sql import Compiled, id_marker
 
@@ -22,11 +23,18 @@ def for_user(user, *, before=None, limit=PAGE_SIZE):
     return list(rows.only("pk", "kind", "text", "url", "created_at", "read_at").order_by("-created_at", "-pk")[:limit])
 
 
-# Its SQL compiled once (smarthp.sql), for a user that citizens.backends did not read.
-_unread = Compiled(
-    lambda user: Notice.objects.filter(user_id=user, read_at__isnull=True).order_by().values_list("pk"),
-    user=id_marker(),
-)
+def _unread(user):
+    return Notice.objects.filter(user_id=user, read_at__isnull=True).order_by()
+
+
+def signed_in_annotations():
+    """What citizens.backends reads with the signed-in person for the bell: `unread_notices`."""
+    counted = _unread(OuterRef("pk")).values("user_id").annotate(count=Count("pk")).values("count")
+    return {"unread_notices": Coalesce(Subquery(counted), 0)}
+
+
+# For a user that citizens.backends did not read: compiled once (smarthp.sql).
+_unread_alone = Compiled(lambda user: _unread(user).values_list("pk"), user=id_marker())
 
 
 def unread_count(user):
@@ -36,7 +44,7 @@ def unread_count(user):
     if not user.is_authenticated:
         return 0
     loaded = getattr(user, "unread_notices", None)
-    return loaded if loaded is not None else _unread.count(user=user.pk)
+    return loaded if loaded is not None else _unread_alone.count(user=user.pk)
 
 
 def forget_loaded_count(user):

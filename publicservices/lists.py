@@ -19,7 +19,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
@@ -27,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from government.models import Agency
+from smarthp import links
 from smarthp.sql import Statement, aware, id_marker, like, moment_marker, prepared_cursor, text_marker
 from smarthp.text import search_key
 
@@ -40,14 +40,12 @@ MAX_PAGE = 100_000
 # output without its lazy-string wrapper (about 180 calls a queue page).
 escape = html.escape
 _LABELS = {}
-_URL_PATTERNS = {}
 
 
 @receiver(setting_changed)
 def _forget_labels(*, setting, **kwargs):
     if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
         _LABELS.clear()
-    _URL_PATTERNS.clear()  # ROOT_URLCONF, or a setting the URLconf reads
 
 
 def choice_label(choices, value):
@@ -84,10 +82,7 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
 def url_maker(name):
     """A function code -> URL of the view `name` taking one code (as reverse() quotes), reversed once
     per URLconf, script prefix and language."""
-    key = (name, get_urlconf(), get_script_prefix(), get_language())
-    pattern = _URL_PATTERNS.get(key)
-    if pattern is None:
-        pattern = _URL_PATTERNS[key] = reverse(name, args=[_PLACEHOLDER])
+    pattern = links.url(name, _PLACEHOLDER)
     safe = RFC3986_SUBDELIMS + "/~:@"
     return lambda code: pattern.replace(_PLACEHOLDER, code if _UNQUOTED(code) else quote(code, safe=safe))
 

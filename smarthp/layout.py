@@ -18,11 +18,13 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from .links import url
 
 register = template.Library()
 
@@ -62,16 +64,20 @@ def drawn(name, **kwargs):
     return mark_safe("".join(out))  # noqa: S308 - the template's output and the fills, HTML as given
 
 
+def csrf_input(context):
+    """What `{% csrf_token %}` writes, for a drawn form's `fill_csrf`."""
+    token = context.get("csrf_token")
+    if token and token != "NOTPROVIDED":  # noqa: S105 - as Django's csrf_token tag
+        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    return ""
+
+
 @register.simple_tag(takes_context=True)
 def language_switch(context):
     """The form that switches between Vietnamese and English and comes back to this page."""
-    token = context.get("csrf_token")
-    csrf = ""
-    if token and token != "NOTPROVIDED":  # noqa: S105 - as Django's csrf_token tag
-        csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
     request = context.get("request")
     here = request.get_full_path() if request is not None else ""
-    form = drawn("layout/language_switch.html", language=get_language(), fill_csrf=csrf, fill_next=here)
+    form = drawn("layout/language_switch.html", language=get_language(), fill_csrf=csrf_input(context), fill_next=here)
     return form + mark_safe("\n")  # the line break the form's own include used to end with
 
 
@@ -81,6 +87,6 @@ def bell(context):
     context processor), drawn once per language."""
     count = str(context.get("unread_notices", 0))
     request = context.get("request")
-    current = request is not None and request.path == reverse("notices:index")
+    current = request is not None and request.path == url("notices:index")
     # With the line break its include used to end with.
     return drawn("notices/_bell.html", unread=count != "0", current=current, fill_count=count) + mark_safe("\n")

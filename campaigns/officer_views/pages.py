@@ -97,26 +97,6 @@ def ward(request, code):
     return render(request, "campaigns/officer/ward.html", {"unit_name": data.unit_name, "page": page})
 
 
-def group_links(code, rows, names):
-    """[(group row, its links or None)]: the links each group's row has (rows.group_rows builds
-    them from unit_links() as it draws the row)."""
-    if not names:
-        return [(row, None) for row in rows]
-    links = unit_links(code)
-    return [
-        (
-            row,
-            {
-                "edit": f"{links['ward']}to/{row.pk}/sua/",
-                "people": f"{links['people']}?to={row.pk}",
-                "xlsx": f"{links['xlsx']}?to={row.pk}",
-                "csv": f"{links['csv']}?to={row.pk}",
-            },
-        )
-        for row in rows
-    ]
-
-
 @campaign_required
 def city(request):
     if not request.campaign_access.is_city:

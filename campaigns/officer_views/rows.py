@@ -17,11 +17,12 @@ import html
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from smarthp.links import url
 
 from ..figures import rate_level
 
@@ -66,35 +67,24 @@ class Labels:
 
 
 def unit_links(code):
-    """The link prefixes of a unit's pages (the ward page, its people, its two exports), reversed
-    once per unit, URLconf and script prefix: the same on every request."""
-    return _unit_links(code, get_urlconf(), get_script_prefix())
-
-
-@functools.lru_cache(maxsize=1024)
-def _unit_links(code, _urlconf, _script_prefix):
+    """The link prefixes of a unit's pages (the ward page, its people, its two exports), each
+    reversed once (smarthp.links): the same on every request."""
     return {
-        "ward": reverse("campaigns_officer:ward", args=[code]),
-        "people": reverse("campaigns_officer:people", args=[code]),
-        "xlsx": reverse("campaigns_officer:export", args=[code, "xlsx"]),
-        "csv": reverse("campaigns_officer:export", args=[code, "csv"]),
+        "ward": url("campaigns_officer:ward", code),
+        "people": url("campaigns_officer:people", code),
+        "xlsx": url("campaigns_officer:export", code, "xlsx"),
+        "csv": url("campaigns_officer:export", code, "csv"),
     }
 
 
 def index_url():
-    """campaigns_officer:index, reversed once per URLconf and script prefix."""
-    return _index_url(get_urlconf(), get_script_prefix())
-
-
-@functools.lru_cache(maxsize=16)
-def _index_url(_urlconf, _script_prefix):
-    return reverse("campaigns_officer:index")
+    return url("campaigns_officer:index")
 
 
 @receiver(setting_changed)
 def _forget(**kwargs):
     # Tests change the URLconf, the languages, the formats.
-    for memo in (_unit_links, _index_url, _group_row, _workplace_row, _city_shape, _city_row, labels_for, _countdown):
+    for memo in (_group_row, _workplace_row, _city_shape, _city_row, labels_for, _countdown):
         memo.cache_clear()
 
 
